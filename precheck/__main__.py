@@ -1,0 +1,3 @@
+from precheck.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,239 @@
+"""The requirement catalogue (`checks/`): loaded, validated, and turned into sentences.
+
+The catalogue is data an office's security staff can review without reading Python: one TOML
+file per condition, plus reference tables under `checks/tables/`. Everything a user reads about
+a check comes from here, so a decide function only ever names a message code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from precheck.model import Phrase, Status, Text
+from precheck.resources import data_dir
+
+SYSTEMS = ("windows", "darwin", "linux")
+
+
+class CatalogueError(Exception):
+    """A catalogue file is missing, unreadable or wrong; the message names the file and field."""
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    order: int
+    articles: tuple[str, ...]
+    required: bool
+    timeout: float
+    title: Text
+    rationale: Text
+    thresholds: Mapping[str, Any]
+    messages: Mapping[str, Text]
+    remediation: Mapping[str, Mapping[str, Text]]
+    statuses: Mapping[str, Status] = field(default_factory=dict)
+
+    def message(self, code: str, params: Mapping[str, Any]) -> Text:
+        template = self.messages.get(code) or ui_text(code)
+        return _fill(template, self._phrases(params))
+
+    def _phrases(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Render Phrase values (and lists of them) into per-language Text."""
+        out: dict[str, Any] = {}
+        for key, value in params.items():
+            if isinstance(value, Phrase):
+                value = [value]
+            if isinstance(value, list) and value and all(isinstance(v, Phrase) for v in value):
+                parts = [self.message(p.code, p.params) for p in value]
+                value = Text(ja="、".join(p.ja for p in parts), en=", ".join(p.en for p in parts))
+            out[key] = value
+        return out
+
+    def remediation_for(self, code: str, system: str, params: Mapping[str, Any]) -> Text | None:
+        """The fix for `code` on `system`, falling back to the check's text for any system."""
+        per_os = self.remediation.get(code)
+        if per_os is None:
+            return None
+        template = per_os.get(system) or per_os.get("any")
+        return _fill(template, self._phrases(params)) if template else None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    version: str
+    as_of: str
+    digest: str
+    checks: Mapping[str, CheckSpec]
+    root: Path
+
+    def ordered(self) -> list[CheckSpec]:
+        return sorted(self.checks.values(), key=lambda c: c.order)
+
+    def table(self, name: str) -> dict[str, Any]:
+        return load_table(self.root, name)
+
+
+class _Params(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _fill(template: Text, params: Mapping[str, Any]) -> Text:
+    def values(lang: str) -> _Params:
+        return _Params({k: v.get(lang) if isinstance(v, Text) else v for k, v in params.items()})
+
+    return Text(ja=template.ja.format_map(values("ja")), en=template.en.format_map(values("en")))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise CatalogueError(f"{path}: cannot be read ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{path}: not valid TOML ({exc})") from None
+
+
+def _text(data: Mapping[str, Any], name: str, where: str) -> Text:
+    value = data.get(name)
+    if not isinstance(value, dict):
+        raise CatalogueError(f"{where}: field '{name}' must be a table with 'ja' and 'en'")
+    for lang in ("ja", "en"):
+        if not isinstance(value.get(lang), str) or not value[lang].strip():
+            raise CatalogueError(f"{where}: field '{name}.{lang}' is missing or empty")
+    return Text(ja=value["ja"], en=value["en"])
+
+
+def parse_check(data: Mapping[str, Any], where: str) -> CheckSpec:
+    """Validate one check file's content; every error names `where` and the field."""
+    check_id = data.get("id")
+    if not isinstance(check_id, str) or not check_id:
+        raise CatalogueError(f"{where}: field 'id' is missing")
+    articles = data.get("articles")
+    if (
+        not isinstance(articles, list)
+        or not articles
+        or not all(isinstance(a, str) for a in articles)
+    ):
+        raise CatalogueError(f"{where}: field 'articles' must be a non-empty list of strings")
+    order = data.get("order")
+    if not isinstance(order, int):
+        raise CatalogueError(f"{where}: field 'order' must be a whole number")
+    required = data.get("required")
+    if not isinstance(required, bool):
+        raise CatalogueError(f"{where}: field 'required' must be true or false")
+    timeout = data.get("timeout", 10.0)
+    if not isinstance(timeout, (int, float)) or not 0 < timeout <= 300:
+        raise CatalogueError(f"{where}: field 'timeout' must be seconds between 0 and 300")
+    thresholds = data.get("thresholds", {})
+    if not isinstance(thresholds, dict):
+        raise CatalogueError(f"{where}: field 'thresholds' must be a table")
+    messages: dict[str, Text] = {}
+    statuses: dict[str, Status] = {}
+    raw_messages = data.get("messages", {})
+    if not isinstance(raw_messages, dict):
+        raise CatalogueError(f"{where}: field 'messages' must be a table")
+    for code, body in raw_messages.items():
+        if not isinstance(body, dict):
+            raise CatalogueError(f"{where}: field 'messages.{code}' must be a table")
+        messages[code] = _text(raw_messages, code, where)
+        if "status" in body:
+            try:
+                statuses[code] = Status(body["status"])
+            except ValueError:
+                raise CatalogueError(
+                    f"{where}: field 'messages.{code}.status' must be one of "
+                    + ", ".join(s.value for s in Status)
+                ) from None
+    remediation: dict[str, dict[str, Text]] = {}
+    raw_rem = data.get("remediation", {})
+    if not isinstance(raw_rem, dict):
+        raise CatalogueError(f"{where}: field 'remediation' must be a table")
+    for code, per_os in raw_rem.items():
+        if not isinstance(per_os, dict):
+            raise CatalogueError(f"{where}: field 'remediation.{code}' must be a table")
+        remediation[code] = {}
+        for system in per_os:
+            if system not in (*SYSTEMS, "any"):
+                raise CatalogueError(
+                    f"{where}: field 'remediation.{code}.{system}': system must be one of "
+                    "windows, darwin, linux, any"
+                )
+            remediation[code][system] = _text(per_os, system, f"{where} remediation.{code}")
+    return CheckSpec(
+        id=check_id,
+        order=order,
+        articles=tuple(articles),
+        required=required,
+        timeout=float(timeout),
+        title=_text(data, "title", where),
+        rationale=_text(data, "rationale", where),
+        thresholds=thresholds,
+        messages=messages,
+        remediation=remediation,
+        statuses=statuses,
+    )
+
+
+def _digest(root: Path) -> str:
+    """SHA-256 over every catalogue file's relative path and bytes, so reports name their rules."""
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.toml")):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+@cache
+def load_catalogue(root: Path | None = None) -> Catalogue:
+    root = root or data_dir("checks")
+    meta = _read_toml(root / "catalogue.toml")
+    where = str(root / "catalogue.toml")
+    for name in ("version", "as_of"):
+        if not isinstance(meta.get(name), str):
+            raise CatalogueError(f"{where}: field '{name}' is missing")
+    checks: dict[str, CheckSpec] = {}
+    for path in sorted(root.glob("*.toml")):
+        if path.name in ("catalogue.toml",):
+            continue
+        spec = parse_check(_read_toml(path), str(path))
+        if spec.id != path.stem:
+            raise CatalogueError(
+                f"{path}: field 'id' is {spec.id!r} but the file is named {path.stem!r}"
+            )
+        checks[spec.id] = spec
+    return Catalogue(
+        version=meta["version"], as_of=meta["as_of"], digest=_digest(root), checks=checks, root=root
+    )
+
+
+@cache
+def load_table(root: Path, name: str) -> dict[str, Any]:
+    path = root / "tables" / f"{name}.toml"
+    data = _read_toml(path)
+    for field_name in ("source", "as_of"):
+        if field_name not in data:
+            raise CatalogueError(f"{path}: field '{field_name}' is missing")
+    return data
+
+
+@cache
+def _ui() -> dict[str, Any]:
+    return _read_toml(Path(__file__).with_name("ui.toml"))
+
+
+def ui_text(key: str, **params: Any) -> Text:
+    """A sentence of the program's own (not of one check), from precheck/ui.toml."""
+    entry: Any = _ui()
+    for part in key.split("."):
+        entry = entry.get(part) if isinstance(entry, dict) else None
+    if not isinstance(entry, dict) or "ja" not in entry:
+        return Text(ja=key, en=key)
+    return _fill(Text(ja=entry["ja"], en=entry["en"]), params)

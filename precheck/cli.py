@@ -1,0 +1,55 @@
+"""The `precheck` command: a thin dispatcher over one module per subcommand.
+
+Subcommand modules import nothing heavy at module level, so `precheck --version` and argument
+errors answer at once; heavy work is imported inside the function that needs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from precheck import __version__, exitcodes
+
+COMMANDS: dict[str, str] = {
+    "run": "precheck.commands.run",
+    "replay": "precheck.commands.replay",
+    "list": "precheck.commands.list_checks",
+}
+"""Subcommand name -> module with `HELP`, `configure(parser)` and `execute(args) -> int`."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="precheck",
+        description="オンライン職業相談の事前チェック / Device pre-check for online counseling",
+    )
+    parser.add_argument("--version", action="version", version=f"precheck {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        module.configure(sub.add_parser(name, help=module.HELP, description=module.HELP))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    if args_list in (["--version"], ["-V"]):
+        print(f"precheck {__version__}")
+        return exitcodes.READY
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
+        args_list = ["run", *args_list]  # a double-click or `precheck --json` means a check
+    args = build_parser().parse_args(args_list)
+    module = importlib.import_module(COMMANDS[args.command])
+    try:
+        code: int = module.execute(args)
+    except KeyboardInterrupt:
+        print("\n中断しました / Interrupted", file=sys.stderr)
+        return exitcodes.INTERRUPTED
+    return code

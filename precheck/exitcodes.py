@@ -1,0 +1,11 @@
+"""Exit codes, one meaning each, documented in the README."""
+
+READY = 0
+"""precheck run/replay: every required check passed."""
+NOT_READY = 1
+"""precheck run/replay: needs attention or not ready (see the printed verdict or --json)."""
+USAGE = 2
+"""Bad arguments, unreadable or corrupt input files (evidence, profile), or an internal error."""
+WRITE_FAILED = 3
+"""A result could not be saved (full disk, no permission); nothing half-written was left."""
+INTERRUPTED = 130

@@ -1,0 +1,171 @@
+"""The one door through which probes see a machine.
+
+Every question a probe asks has a stable key ("cmd:…", "file:…", "reg:…", "sys:…"), and every
+answer is plain JSON: `{"ok": value}` or `{"error": reason, "detail": text}`. The live host
+computes answers, the recording host also writes them into an evidence bundle, and the replay
+host reads them back, so parsing and deciding never know which of the three they talk to.
+Answers are cached per key: one run sees one consistent machine and never asks twice.
+"""
+
+from __future__ import annotations
+
+import shlex
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+Answer = dict[str, Any]
+Producer = Callable[[], Any]
+
+ERROR_REASONS = ("timeout", "missing", "permission", "unsupported", "failed")
+
+
+class HostError(Exception):
+    """The machine could not answer: the probe turns this into UNKNOWN with the reason."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+class EvidenceError(Exception):
+    """An evidence bundle is unreadable, corrupt, or lacks an answer: the whole replay stops."""
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    rc: int
+    stdout: str
+    stderr: str
+
+
+@dataclass(frozen=True)
+class Platform:
+    system: str  # "linux", "windows" or "darwin"
+    release: str
+    version: str
+    machine: str
+
+
+@dataclass(frozen=True)
+class Listener:
+    proto: str  # "tcp" or "udp"
+    port: int
+    scope: str  # "loopback", "any" or "address" (the address itself is never kept)
+    process: str | None
+
+
+@dataclass(frozen=True)
+class RegistryKey:
+    values: dict[str, Any]
+    subkeys: list[str]
+
+
+class Host(ABC):
+    """Base of the live, recording and replay hosts; subclasses only say where answers come from."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, Answer] = {}
+        self._lock = threading.Lock()
+
+    # -- where answers come from -------------------------------------------------------------
+
+    @abstractmethod
+    def _answer(self, key: str, produce: Producer) -> Answer:
+        """The encoded answer to `key`: computed live, recorded, or read from a bundle."""
+
+    def ask(self, key: str, produce: Producer) -> Any:
+        """Answer `key`, computing it with `produce` on a live machine; raise HostError on error.
+
+        Later capabilities (camera, network timing) come through this same door with their own
+        key prefix, so they are recorded and replayed like everything else.
+        """
+        with self._lock:
+            answer = self._cache.get(key)
+        if answer is None:
+            answer = self._answer(key, produce)
+            with self._lock:
+                answer = self._cache.setdefault(key, answer)
+        if "error" in answer:
+            raise HostError(str(answer["error"]), str(answer.get("detail", "")))
+        return answer["ok"]
+
+    # -- the questions ----------------------------------------------------------------------
+
+    def platform(self) -> Platform:
+        from precheck.host import live
+
+        value = self.ask("sys:platform", live.platform_info)
+        return Platform(**value)
+
+    def now(self) -> datetime:
+        """The run's clock: recorded once, so a replay decides dates exactly as the run did."""
+        value = self.ask("sys:now", lambda: datetime.now(UTC).isoformat())
+        return datetime.fromisoformat(value)
+
+    def run(self, argv: Sequence[str], timeout: float = 10.0) -> CommandResult:
+        from precheck.host import live
+
+        key = "cmd:" + shlex.join(argv)
+        value = self.ask(key, lambda: live.run_command(list(argv), timeout))
+        return CommandResult(rc=value["rc"], stdout=value["stdout"], stderr=value["stderr"])
+
+    def read_file(self, path: str, limit: int = 1 << 20) -> str | None:
+        """Text of a file (`~` allowed, kept as `~` in the key), or None when it does not exist."""
+        from precheck.host import live
+
+        value: str | None = self.ask("file:" + path, lambda: live.read_text(path, limit))
+        return value
+
+    def list_dir(self, path: str) -> list[str] | None:
+        """Sorted entry names of a folder, or None when it does not exist."""
+        from precheck.host import live
+
+        value: list[str] | None = self.ask("dir:" + path, lambda: live.list_dir(path))
+        return value
+
+    def mtime(self, path: str) -> datetime | None:
+        """When a file or folder last changed (UTC), or None when it does not exist."""
+        from precheck.host import live
+
+        value = self.ask("stat:" + path, lambda: live.mtime(path))
+        return None if value is None else datetime.fromisoformat(value)
+
+    def registry(self, path: str) -> RegistryKey | None:
+        r"""A Windows registry key (e.g. `HKLM\SOFTWARE\…`): its values and subkey names."""
+        from precheck.host import live
+
+        value = self.ask("reg:" + path, lambda: live.read_registry(path))
+        return (
+            None if value is None else RegistryKey(values=value["values"], subkeys=value["subkeys"])
+        )
+
+    def processes(self) -> list[str]:
+        """Names of running processes (names only: command lines can hold personal paths)."""
+        from precheck.host import live
+
+        value: list[str] = self.ask("sys:processes", live.process_names)
+        return value
+
+    def listening(self) -> list[Listener]:
+        from precheck.host import live
+
+        return [Listener(**item) for item in self.ask("sys:listening", live.listeners)]
+
+    def device(self) -> dict[str, Any]:
+        """Memory, disk, CPU count and load, battery (psutil)."""
+        from precheck.host import live
+
+        value: dict[str, Any] = self.ask("sys:device", live.device_stats)
+        return value
+
+    def cpu_model(self) -> str | None:
+        """The CPU's brand string (py-cpuinfo, about a second: ask it from its own probe)."""
+        from precheck.host import live
+
+        value: str | None = self.ask("sys:cpu-model", live.cpu_model)
+        return value

@@ -1,0 +1,84 @@
+"""Results for a person at a terminal: one line per check, the fix under each problem.
+
+Colour only on a terminal and never when NO_COLOR is set (https://no-color.org).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+from typing import TextIO
+
+from precheck.catalogue import ui_text
+from precheck.model import CheckResult, Status
+
+SYMBOLS = {
+    Status.PASS: "✓",
+    Status.WARN: "⚠",
+    Status.FAIL: "✗",
+    Status.UNKNOWN: "?",
+    Status.SKIPPED: "-",
+}
+COLOURS = {
+    Status.PASS: "32",
+    Status.WARN: "33",
+    Status.FAIL: "31",
+    Status.UNKNOWN: "35",
+    Status.SKIPPED: "90",
+}
+
+
+def use_colour(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def _paint(text: str, code: str, colour: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if colour else text
+
+
+def format_result(result: CheckResult, lang: str, colour: bool) -> str:
+    status = ui_text(f"status.{result.status.value}").get(lang)
+    head = _paint(f"{SYMBOLS[result.status]} {status}", COLOURS[result.status], colour)
+    lines = [f"{head}  {result.title.get(lang)} [{result.id}]"]
+    lines += textwrap.wrap(
+        result.summary.get(lang), width=76, initial_indent="    ", subsequent_indent="    "
+    )
+    if result.remediation is not None:
+        fix = ui_text("fix").get(lang)
+        lines += textwrap.wrap(
+            f"{fix}: {result.remediation.get(lang)}",
+            width=76,
+            initial_indent="    → ",
+            subsequent_indent="      ",
+        )
+    return "\n".join(lines)
+
+
+def format_overall(overall: str, lang: str, colour: bool) -> str:
+    code = {"ready": "32", "needs-attention": "33", "not-ready": "31"}[overall]
+    return _paint(ui_text(f"overall.{overall}").get(lang), f"1;{code}", colour)
+
+
+class Progress:
+    """A one-line counter on stderr while probes run, only when stderr is a terminal."""
+
+    def __init__(self, total: int, lang: str, stream: TextIO = sys.stderr) -> None:
+        self.total, self.done, self.lang, self.stream = total, 0, lang, stream
+        self.enabled = stream.isatty()
+        self._show()
+
+    def step(self, _result: CheckResult) -> None:
+        self.done += 1
+        self._show()
+
+    def _show(self) -> None:
+        if self.enabled:
+            text = ui_text("progress", done=self.done, total=self.total).get(self.lang)
+            self.stream.write(f"\r{text}\033[K")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
