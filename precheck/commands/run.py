@@ -19,6 +19,9 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         "--only", action="append", default=[], metavar="ID", help="run only this check (repeatable)"
     )
     parser.add_argument("--lang", choices=("ja", "en"), help="language (default: from the locale)")
+    parser.add_argument(
+        "--profile", type=Path, metavar="FILE", help="office profile (default: Hello Work Tonami)"
+    )
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -59,8 +62,11 @@ def check_and_report(host: object, args: argparse.Namespace) -> int:
 
     assert isinstance(host, Host)
     lang = pick_lang(args.lang)
+    from precheck.profile import load_profile
+
     try:
         catalogue = load_catalogue()
+        profile = load_profile(args.profile)
     except CatalogueError as exc:
         print(ui_text("error.catalogue", detail=str(exc)).get(lang), file=sys.stderr)
         return exitcodes.USAGE
@@ -77,7 +83,11 @@ def check_and_report(host: object, args: argparse.Namespace) -> int:
     progress = Progress(total, lang) if not args.json else None
     try:
         run = run_checks(
-            host, catalogue, only=args.only, on_result=progress.step if progress else None
+            host,
+            catalogue,
+            profile=profile,
+            only=args.only,
+            on_result=progress.step if progress else None,
         )
     except EvidenceError as exc:
         if progress:
