@@ -62,11 +62,15 @@ def check_and_report(host: object, args: argparse.Namespace) -> int:
 
     assert isinstance(host, Host)
     lang = pick_lang(args.lang)
-    from precheck.profile import load_profile
+    from precheck.profile import ProfileError, load_profile
 
     try:
-        catalogue = load_catalogue()
         profile = load_profile(args.profile)
+    except ProfileError as exc:
+        print(ui_text("error.profile", detail=str(exc)).get(lang), file=sys.stderr)
+        return exitcodes.USAGE
+    try:
+        catalogue = load_catalogue()
     except CatalogueError as exc:
         print(ui_text("error.catalogue", detail=str(exc)).get(lang), file=sys.stderr)
         return exitcodes.USAGE
