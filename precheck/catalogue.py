@@ -226,11 +226,22 @@ def load_table(root: Path, name: str) -> dict[str, Any]:
 
 @cache
 def _ui() -> dict[str, Any]:
-    return _read_toml(Path(__file__).with_name("ui.toml"))
+    """All of precheck/messages/*.toml merged; a top-level key may appear in one file only."""
+    merged: dict[str, Any] = {}
+    for path in sorted(Path(__file__).with_name("messages").glob("*.toml")):
+        for key, value in _read_toml(path).items():
+            if key in merged:
+                raise CatalogueError(f"{path}: message key '{key}' is defined in another file too")
+            merged[key] = value
+    return merged
 
 
 def ui_text(key: str, **params: Any) -> Text:
-    """A sentence of the program's own (not of one check), from precheck/ui.toml."""
+    """A sentence of the program's own (not of one check), from precheck/messages/*.toml.
+
+    Each feature keeps its sentences in its own file there (core.toml, report.toml, …);
+    dotted keys walk into tables: `ui_text("status.PASS")`.
+    """
     entry: Any = _ui()
     for part in key.split("."):
         entry = entry.get(part) if isinstance(entry, dict) else None
