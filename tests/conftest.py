@@ -11,8 +11,15 @@ from pathlib import Path
 
 import pytest
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
-"""Real published command outputs (../shared/samples, see its INDEX.md)."""
+SAMPLES = next(
+    (
+        p / "shared" / "samples"
+        for p in Path(__file__).resolve().parents
+        if (p / "shared" / "samples").is_dir()
+    ),
+    Path(__file__).resolve().parents[2] / "shared" / "samples",
+)
+"""Real published command outputs (shared/samples beside the clone, see its INDEX.md)."""
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
