@@ -132,6 +132,6 @@ def _lifecycle_row(table: dict[str, Any], os_facts: dict[str, str]) -> dict[str,
     releases: dict[str, Any] = table.get("linux", {}).get(os_facts["id"], {})
     version = os_facts.get("version_id", "")
     row = releases.get(version)
-    if row is None and os_facts["id"] == "debian" and "." in version:
+    if row is None and os_facts["id"] in table.get("match_major", {}).get("ids", []):
         row = releases.get(version.split(".")[0])
     return row if isinstance(row, dict) else None
