@@ -1,0 +1,154 @@
+"""What the dashboard shows, decided by pure functions over bookings, reports and the clock.
+
+Kept apart from the web routes so every rule a counselor relies on — which status change is
+allowed when, which checks come first, when a device counts as the same — is tested without a
+browser or a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from precheck.catalogue import ui_text
+from precheck.model import Text
+
+RECEIVED = "received"
+CONFIRMED = "confirmed"
+CANCELLED = "cancelled"
+NO_SHOW = "no-show"
+STATUSES = (RECEIVED, CONFIRMED, CANCELLED, NO_SHOW)
+
+ACTIONS: dict[str, str] = {"confirm": CONFIRMED, "cancel": CANCELLED, "no-show": NO_SHOW}
+"""Form action -> the status it records (Article 6(3) confirm, 6(5) cancel and no-show)."""
+
+NO_SHOW_AFTER = timedelta(minutes=10)
+"""Article 6(5): ten minutes past the start without contact counts as a cancellation."""
+
+DAYS_SHOWN = 14
+"""The day view lists today and the next 13 days: two working weeks of bookings."""
+
+_STATUS_ORDER = {"FAIL": 0, "UNKNOWN": 1, "WARN": 2, "SKIPPED": 3, "PASS": 4}
+
+
+@dataclass(frozen=True)
+class BookingFacts:
+    """The fields of one stored booking the dashboard shows (built from the office's model)."""
+
+    id: int
+    start: datetime
+    name: str
+    number: str
+    email: str
+    phone: str
+    topic: str
+    assistant: str
+    received_at: datetime
+    report: bytes | None
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """One report's verification as the dashboard shows it (from `verify_report`'s result)."""
+
+    state: str
+    reasons: list[Text] = field(default_factory=list)
+    overall: str | None = None
+    failing: list[dict[str, Any]] = field(default_factory=list)
+    key_fingerprint: str | None = None
+
+    @property
+    def label(self) -> Text:
+        if self.state in ("valid", "invalid", "expired", "missing"):
+            return ui_text(f"dashboard.verification.{self.state}")
+        return ui_text("dashboard.verification.other", state=self.state)
+
+
+MISSING = ReportSummary(state="missing")
+
+
+def summarize(verification: Any) -> ReportSummary:
+    """The fields of a `Verification` the dashboard needs, failing checks first."""
+    return ReportSummary(
+        state=str(verification.state),
+        reasons=list(verification.reasons),
+        overall=verification.overall,
+        failing=failing_first(verification.failing),
+        key_fingerprint=verification.key_fingerprint,
+    )
+
+
+def failing_first(results: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Check results ordered FAIL, UNKNOWN, WARN, then the rest, keeping the catalogue order."""
+    indexed = list(enumerate(dict(r) for r in results))
+    indexed.sort(key=lambda pair: (_STATUS_ORDER.get(str(pair[1].get("status")), 5), pair[0]))
+    return [r for _, r in indexed]
+
+
+def one_line(result: Mapping[str, Any], lang: str) -> str:
+    """A check's title and its summary on one line, in `lang` (the report carries both)."""
+
+    def pick(value: Any) -> str:
+        if isinstance(value, Mapping):
+            return str(value.get(lang) or value.get("ja") or "")
+        return str(value or "")
+
+    title = pick(result.get("title")) or str(result.get("id", ""))
+    summary = pick(result.get("summary")).splitlines()
+    return f"{title}: {summary[0]}" if summary and summary[0] else title
+
+
+def same_device(fingerprint: str | None, earlier: Iterable[str | None]) -> bool:
+    """True when an earlier report of the same job seeker was signed by this device key."""
+    return fingerprint is not None and fingerprint in set(earlier)
+
+
+def current_status(history: Sequence[str]) -> str:
+    """The latest recorded status; a booking nobody has touched yet is `received`."""
+    return history[-1] if history else RECEIVED
+
+
+def no_show_from(start: datetime) -> datetime:
+    return start + NO_SHOW_AFTER
+
+
+def allowed_actions(status: str, start: datetime, now: datetime) -> list[str]:
+    """The status changes a counselor may record now.
+
+    Confirming is for a received booking; a cancellation by phone for any booking not yet
+    closed; a no-show only once ten minutes of the session have passed (Article 6(5)).
+    """
+    if status in (CANCELLED, NO_SHOW):
+        return []
+    actions = ["confirm"] if status == RECEIVED else []
+    actions.append("cancel")
+    if now >= no_show_from(start):
+        actions.append("no-show")
+    return actions
+
+
+def format_day(day: date) -> Text:
+    weekday = ui_text(f"dashboard.weekday.{day.weekday()}")
+    ja = ui_text("dashboard.date", month=day.month, day=day.day, weekday=weekday.ja).ja
+    en = ui_text("dashboard.date", weekday=weekday.en, iso=day.isoformat()).en
+    return Text(ja=ja, en=en)
+
+
+def days_from(today: date, count: int = DAYS_SHOWN) -> list[date]:
+    return [today + timedelta(days=n) for n in range(count)]
+
+
+def group_by_day(
+    bookings: Iterable[BookingFacts], days: Sequence[date]
+) -> dict[date, list[BookingFacts]]:
+    """Bookings (start times already in Japan time) under each day shown, in slot order."""
+    grouped: dict[date, list[BookingFacts]] = {day: [] for day in days}
+    for booking in bookings:
+        day = booking.start.date()
+        if day in grouped:
+            grouped[day].append(booking)
+    for items in grouped.values():
+        items.sort(key=lambda b: (b.start, b.id))
+    return grouped

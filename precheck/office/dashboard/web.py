@@ -1,0 +1,748 @@
+"""The dashboard's pages: sign-in, the day view, a booking, emailed reports, CSV, audit log.
+
+Server-rendered HTML (Jinja2, autoescaped) with one stylesheet and one small script served
+from the package: office networks are closed, so nothing is fetched from the internet. Every
+route but the sign-in page (and the intake API and /healthz, which are not ours) requires a
+signed-in counselor; every form carries a CSRF token; every look at or change to a booking
+is written to the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from precheck.catalogue import ui_text
+from precheck.i18n import LANGS
+from precheck.office.dashboard import passwords, store, views
+from precheck.office.dashboard.export import bookings_csv
+from precheck.office.dashboard.models import Counselor
+from precheck.office.dashboard.tokens import csrf_ok, csrf_token, load_secret, sign_cookie
+from precheck.office.dashboard.tokens import new_session_id, unsign_cookie
+from precheck.office.models import Booking
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "precheck_session"
+PRELOGIN_COOKIE = "precheck_login"
+LANG_COOKIE = "precheck_lang"
+MAX_UPLOAD_FILES = 20
+MAX_REPORT_BYTES = 2 * 1024 * 1024
+"""Largest report file the upload form verifies; a real report is tens of KB."""
+AUDIT_SHOWN = 200
+SIGNED_STATES = ("valid", "expired")
+"""Verification states in which the signature held: only these reports can be attached and
+only their device keys count for the same-device marker."""
+
+CSP = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+"""Only our own files; the report's inline style is allowed (it is self-contained HTML shown in
+a sandboxed frame without scripts)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    booking: views.BookingFacts
+    status: str
+    report: views.ReportSummary
+    same_device: bool
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    filename: str
+    error: str | None = None
+    summary: views.ReportSummary | None = None
+    attachable: bool = False
+    candidates: tuple[views.BookingFacts, ...] = ()
+    encoded: str = ""
+
+
+class Dashboard:
+    """The dashboard bound to one office service (its settings, database and secret)."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.database = context.database
+        self.settings = context.settings
+        self.secret = load_secret(Path(self.settings.data_dir))
+        timezone = self.settings.profile.get("timezone") or "Asia/Tokyo"
+        self.tz = ZoneInfo(str(timezone))
+        self.session_minutes = int(self.settings.session_minutes)
+        self.env = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/", self.day, methods=["GET"]),
+            Route("/login", self.login, methods=["GET", "POST"]),
+            Route("/logout", self.logout, methods=["POST"]),
+            Route("/bookings/{booking_id:int}", self.booking, methods=["GET"]),
+            Route("/bookings/{booking_id:int}/status", self.status, methods=["POST"]),
+            Route("/upload", self.upload, methods=["GET", "POST"]),
+            Route("/upload/attach", self.attach, methods=["POST"]),
+            Route("/export.csv", self.export, methods=["GET"]),
+            Route("/audit", self.audit_log, methods=["GET"]),
+            Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+        ]
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.tz)
+
+    def lang(self, request: Request) -> str:
+        for value in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+            if value in LANGS:
+                return value
+        return "ja"
+
+    def render(
+        self,
+        request: Request,
+        template: str,
+        *,
+        title_key: str,
+        user: Counselor | None = None,
+        status_code: int = 200,
+        **context: Any,
+    ) -> HTMLResponse:
+        lang = self.lang(request)
+        other = "en" if lang == "ja" else "ja"
+        query = dict(request.query_params)
+        query["lang"] = other
+
+        def t(key: str, **params: Any) -> str:
+            return ui_text(f"dashboard.{key}", **params).get(lang)
+
+        values: dict[str, Any] = {
+            "lang": lang,
+            "other_lang": other,
+            "switch_url": f"{request.url.path}?{urlencode(query)}",
+            "t": t,
+            "title": t(title_key),
+            "user": user.name if user else None,
+            "csrf": self.csrf_for(request),
+            "nav": "",
+            "flash": None,
+            "error": None,
+            "hhmm": lambda moment: self.local(moment).strftime("%H:%M"),
+            "when": lambda moment: self.local(moment).strftime("%Y-%m-%d %H:%M"),
+            "local": self.local,
+            "day_label": lambda day: views.format_day(day).get(lang),
+            "status_label": lambda status: ui_text(f"status.{status}").get(lang),
+            "one_line": views.one_line,
+        }
+        values.update(context)
+        html = self.env.get_template(template).render(values)
+        response = HTMLResponse(html, status_code=status_code)
+        self.secure_headers(response)
+        if request.query_params.get("lang") in LANGS:
+            self.set_cookie(request, response, LANG_COOKIE, lang, max_age=365 * 86400)
+        return response
+
+    @staticmethod
+    def secure_headers(response: Response) -> None:
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Frame-Options"] = "DENY"
+
+    @staticmethod
+    def secure_transport(request: Request) -> bool:
+        """HTTPS, or plain HTTP from this very machine (where nothing crosses a network)."""
+        if request.url.scheme == "https":
+            return True
+        host = request.client.host if request.client else ""
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+    def set_cookie(
+        self, request: Request, response: Response, name: str, value: str, max_age: int | None
+    ) -> None:
+        """HttpOnly, SameSite=Lax, and Secure whenever the page came over HTTPS."""
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+
+    def session_id(self, request: Request) -> str | None:
+        return unsign_cookie(self.secret, request.cookies.get(SESSION_COOKIE))
+
+    def csrf_for(self, request: Request) -> str:
+        session_id = self.session_id(request)
+        if session_id:
+            return csrf_token(self.secret, "session:" + session_id)
+        prelogin = request.scope.get("precheck.prelogin") or request.cookies.get(PRELOGIN_COOKIE)
+        return csrf_token(self.secret, "login:" + prelogin) if prelogin else ""
+
+    def csrf_valid(self, request: Request, form: Any) -> bool:
+        session_id = self.session_id(request)
+        binding = (
+            "session:" + session_id
+            if session_id
+            else "login:" + (request.cookies.get(PRELOGIN_COOKIE) or "")
+        )
+        if binding.endswith(":"):
+            return False
+        return csrf_ok(self.secret, binding, form.get("csrf_token"))
+
+    async def signed_in(self, request: Request) -> Counselor | None:
+        session_id = self.session_id(request)
+        if session_id is None:
+            return None
+
+        def lookup() -> Counselor | None:
+            with self.database.write() as db:
+                return store.session_counselor(db, session_id, self.now())
+
+        result: Counselor | None = await run_in_threadpool(lookup)
+        return result
+
+    def to_login(self, request: Request) -> RedirectResponse:
+        target = request.url.path
+        if request.url.query and request.method == "GET":
+            target += "?" + request.url.query
+        expired = "&expired=1" if request.cookies.get(SESSION_COOKIE) else ""
+        response = RedirectResponse(f"/login?{urlencode({'next': target})}{expired}", 303)
+        if request.cookies.get(SESSION_COOKIE):
+            response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    def refused_csrf(self, request: Request, user: Counselor | None) -> HTMLResponse:
+        return self.render(
+            request,
+            "message.html",
+            title_key="csrf",
+            user=user,
+            status_code=403,
+            back_url="/",
+            back_text=ui_text("dashboard.nav.day").get(self.lang(request)),
+        )
+
+    def not_found(self, request: Request, user: Counselor) -> HTMLResponse:
+        return self.render(
+            request,
+            "message.html",
+            title_key="not-found",
+            user=user,
+            status_code=404,
+            back_url="/",
+            back_text=ui_text("dashboard.booking.back").get(self.lang(request)),
+        )
+
+    # -- facts for the pages ----------------------------------------------------------------
+
+    def facts(self, booking: Booking) -> views.BookingFacts:
+        return views.BookingFacts(
+            id=booking.id,
+            start=self.local(booking.session_at),
+            name=booking.name or "",
+            number=booking.job_seeker_number or "",
+            email=booking.email or "",
+            phone=booking.phone or "",
+            topic=booking.topic or "",
+            assistant=booking.interpreter or "",
+            received_at=booking.received_at,
+            report=booking.report_json.encode("utf-8") if booking.report_json else None,
+        )
+
+    def verify(self, data: bytes, number: str | None) -> Any:
+        from precheck.report import verify_report
+
+        return verify_report(data, now=self.now(), job_seeker_number=number or None)
+
+    def summary(self, booking: views.BookingFacts) -> tuple[views.ReportSummary, Any]:
+        if booking.report is None:
+            return views.MISSING, None
+        verification = self.verify(booking.report, booking.number)
+        return views.summarize(verification), verification
+
+    def rows(self, db: Session, bookings: list[Booking]) -> list[Row]:
+        history = store.status_history(db, [b.id for b in bookings])
+        rows = []
+        for booking in bookings:
+            facts = self.facts(booking)
+            summary, _ = self.summary(facts)
+            earlier = store.earlier_fingerprints(db, booking, SIGNED_STATES)
+            rows.append(
+                Row(
+                    booking=facts,
+                    status=views.current_status([h.status for h in history[booking.id]]),
+                    report=summary,
+                    same_device=summary.state in SIGNED_STATES
+                    and views.same_device(summary.key_fingerprint, earlier),
+                )
+            )
+        return rows
+
+    def day_bounds(self, first: date, count: int) -> tuple[datetime, datetime]:
+        start = datetime.combine(first, time(0), self.tz)
+        return start.astimezone(UTC), (start + timedelta(days=count)).astimezone(UTC)
+
+    # -- pages ------------------------------------------------------------------------------
+
+    async def login(self, request: Request) -> Response:
+        lang = self.lang(request)
+        allowed = self.secure_transport(request)
+        next_url = _safe_next(request.query_params.get("next"))
+        prelogin = request.cookies.get(PRELOGIN_COOKIE)
+        fresh = prelogin is None
+        if fresh:
+            prelogin = new_session_id()
+            request.scope["precheck.prelogin"] = prelogin
+        error: str | None = None if allowed else ui_text("dashboard.login.needs-https").get(lang)
+        flash: str | None = None
+        name = ""
+        status_code = 200
+        if request.method == "GET":
+            if request.query_params.get("bye"):
+                flash = ui_text("dashboard.login.signed-out").get(lang)
+            elif request.query_params.get("expired"):
+                flash = ui_text("dashboard.login.expired").get(lang)
+        elif allowed:
+            form = await request.form()
+            name = str(form.get("name") or "").strip()[:64]
+            password = str(form.get("password") or "")
+            if fresh or not self.csrf_valid(request, form):
+                error, status_code = ui_text("dashboard.csrf").get(lang), 403
+            else:
+                outcome, detail = await run_in_threadpool(self.try_login, name, password)
+                if outcome == "ok":
+                    response = RedirectResponse(next_url or "/", 303)
+                    self.set_cookie(
+                        request,
+                        response,
+                        SESSION_COOKIE,
+                        sign_cookie(self.secret, detail),
+                        max_age=int(store.SESSION_MAX.total_seconds()),
+                    )
+                    response.delete_cookie(PRELOGIN_COOKIE, path="/")
+                    return response
+                if outcome == "locked":
+                    until = self.local(datetime.fromisoformat(detail)).strftime("%H:%M")
+                    error = ui_text("dashboard.login.locked", time=until).get(lang)
+                    status_code = 429
+                else:
+                    error, status_code = ui_text("dashboard.login.failed").get(lang), 401
+        response = self.render(
+            request,
+            "login.html",
+            title_key="login.title",
+            status_code=status_code,
+            allowed=allowed,
+            next_url=next_url,
+            name=name,
+            error=error,
+            flash=flash,
+        )
+        if fresh and prelogin:
+            self.set_cookie(request, response, PRELOGIN_COOKIE, prelogin, max_age=None)
+        return response
+
+    def try_login(self, name: str, password: str) -> tuple[str, str]:
+        """("ok", session id), ("locked", until ISO) or ("failed", "") — decided and audited."""
+        now = self.now()
+        with self.database.write() as db:
+            until = store.locked_until(db, name, now)
+            if until is not None:
+                store.audit(db, name or "-", "login-locked", now)
+                return "locked", until.isoformat()
+            counselor = store.find_counselor(db, name) if store.valid_name(name) else None
+            if counselor is None:
+                passwords.burn_time(password)
+                good = False
+            else:
+                good = passwords.verify_password(counselor.password_hash, password)
+            if not good or counselor is None:
+                store.record_failure(db, name or "-", now)
+                store.audit(db, name or "-", "login-failed", now)
+                until = store.locked_until(db, name or "-", now)
+                return ("locked", until.isoformat()) if until else ("failed", "")
+            store.clear_failures(db, name)
+            if passwords.needs_rehash(counselor.password_hash):
+                counselor.password_hash = passwords.hash_password(password)
+            session_id = store.open_session(db, counselor, now)
+            store.audit(db, counselor.name, "login", now)
+            return "ok", session_id
+
+    async def logout(self, request: Request) -> Response:
+        user = await self.signed_in(request)
+        if user is None:
+            return self.to_login(request)
+        form = await request.form()
+        if not self.csrf_valid(request, form):
+            return self.refused_csrf(request, user)
+        session_id = self.session_id(request)
+
+        def close() -> None:
+            with self.database.write() as db:
+                if session_id:
+                    store.close_session(db, session_id)
+                store.audit(db, user.name, "logout", self.now())
+
+        await run_in_threadpool(close)
+        response = RedirectResponse("/login?bye=1", 303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    async def day(self, request: Request) -> Response:
+        user = await self.signed_in(request)
+        if user is None:
+            return self.to_login(request)
+        today = self.local(self.now()).date()
+        days = views.days_from(today)
+        start, end = self.day_bounds(today, len(days))
+
+        def load() -> list[Row]:
+            with self.database.write() as db:
+                rows = self.rows(db, store.bookings_between(db, start, end))
+                store.audit(db, user.name, "view-day", self.now(), detail=today.isoformat())
+                return rows
+
+        rows = await run_in_threadpool(load)
+        grouped: dict[date, list[Row]] = {day: [] for day in days}
+        for row in rows:
+            grouped.setdefault(row.booking.start.date(), []).append(row)
+        return self.render(
+            request,
+            "day.html",
+            title_key="day.title",
+            user=user,
+            nav="day",
+            days=days,
+            grouped=grouped,
+            total=len(rows),
+        )
+
+    async def booking(self, request: Request) -> Response:
+        user = await self.signed_in(request)
+        if user is None:
+            return self.to_login(request)
+        booking_id = int(request.path_params["booking_id"])
+        lang = self.lang(request)
+
+        def load() -> dict[str, Any] | None:
+            with self.database.write() as db:
+                booking = store.get_booking(db, booking_id)
+                if booking is None:
+                    return None
+                row = self.rows(db, [booking])[0]
+                history = store.status_history(db, [booking.id])[booking.id]
+                store.audit(db, user.name, "view-booking", self.now(), booking_id=booking.id)
+                return {"row": row, "history": history, "slots": self.slots(booking)}
+
+        loaded = await run_in_threadpool(load)
+        if loaded is None:
+            return self.not_found(request, user)
+        row: Row = loaded["row"]
+        report_html = None
+        if row.booking.report is not None:
+            verification = self.verify(row.booking.report, row.booking.number)
+            if verification.report is not None:
+                from precheck.report import render_html
+
+                report_html = render_html(verification.report, lang)
+        now = self.now()
+        actions = views.allowed_actions(row.status, row.booking.start, now)
+        wait = None
+        if "no-show" not in actions and row.status in (views.RECEIVED, views.CONFIRMED):
+            wait = self.local(views.no_show_from(row.booking.start)).strftime("%m/%d %H:%M")
+        done = request.query_params.get("done")
+        flash = None
+        if done in views.STATUSES:
+            status_text = ui_text(f"dashboard.status.{done}").get(lang)
+            flash = ui_text("dashboard.action.done", status=status_text).get(lang)
+        elif done == "attached":
+            flash = ui_text("dashboard.upload.attached").get(lang)
+        error = None
+        if request.query_params.get("refused"):
+            error = ui_text("dashboard.action.refused").get(lang)
+        return self.render(
+            request,
+            "booking.html",
+            title_key="booking.title",
+            user=user,
+            nav="day",
+            booking=row.booking,
+            status=row.status,
+            summary=row.report,
+            same_device=row.same_device,
+            history=loaded["history"],
+            actions=actions,
+            slots=[self.local(s) for s in loaded["slots"]],
+            no_show_wait=wait,
+            report_html=report_html,
+            flash=flash,
+            error=error,
+        )
+
+    @staticmethod
+    def slots(booking: Booking) -> list[datetime]:
+        """The job seeker's chosen starts (first choice first) as aware datetimes."""
+        out = []
+        for value in booking.slots or []:
+            try:
+                moment = datetime.fromisoformat(str(value))
+            except ValueError:
+                continue
+            if moment.tzinfo is not None:
+                out.append(moment.astimezone(UTC))
+        return out
+
+    async def status(self, request: Request) -> Response:
+        user = await self.signed_in(request)
+        if user is None:
+            return self.to_login(request)
+        form = await request.form()
+        if not self.csrf_valid(request, form):
+            return self.refused_csrf(request, user)
+        booking_id = int(request.path_params["booking_id"])
+        action = str(form.get("action") or "")
+        slot_text = str(form.get("slot") or "")
+
+        def change() -> str | None:
+            now = self.now()
+            with self.database.write() as db:
+                booking = store.get_booking(db, booking_id)
+                if booking is None:
+                    return None
+                history = store.status_history(db, [booking.id])[booking.id]
+                current = views.current_status([h.status for h in history])
+                allowed = views.allowed_actions(current, self.local(booking.session_at), now)
+                if action not in allowed:
+                    return "refused"
+                slot = None
+                if action == "confirm":
+                    choices = self.slots(booking)
+                    slot = next((s for s in choices if s.isoformat() == slot_text), None)
+                    if slot is None and choices:
+                        slot = _parse_aware(slot_text)
+                        if slot is None or slot not in choices:
+                            return "refused"
+                status = views.ACTIONS[action]
+                store.record_status(
+                    db,
+                    booking,
+                    status,
+                    user.name,
+                    now,
+                    slot=slot,
+                    session_minutes=self.session_minutes,
+                )
+                store.audit(db, user.name, "status", now, booking_id=booking.id, detail=status)
+                return status
+
+        outcome = await run_in_threadpool(change)
+        if outcome is None:
+            return self.not_found(request, user)
+        if outcome == "refused":
+            return RedirectResponse(f"/bookings/{booking_id}?refused=1", 303)
+        return RedirectResponse(f"/bookings/{booking_id}?done={outcome}", 303)
+
+    async def upload(self, request: Request) -> Response:
+        user = await self.signed_in(request)
+        if user is None:
+            return self.to_login(request)
+        lang = self.lang(request)
+        if request.method == "GET":
+            return self.render(
+                request, "upload.html", title_key="upload.title", user=user, nav="upload",
+                results=None,
+            )
+        form = await request.form(max_files=MAX_UPLOAD_FILES + 1, max_fields=10)
+        if not self.csrf_valid(request, form):
+            return self.refused_csrf(request, user)
+        files = [f for f in form.getlist("reports") if isinstance(f, UploadFile) and f.filename]
+        error = None
+        if not files:
+            error = ui_text("dashboard.upload.none").get(lang)
+        elif len(files) > MAX_UPLOAD_FILES:
+            error = ui_text("dashboard.upload.too-many", max=MAX_UPLOAD_FILES).get(lang)
+            files = []
+        contents = []
+        for item in files:
+            data = await item.read(MAX_REPORT_BYTES + 1)
+            contents.append((item.filename or "", data))
+        results = await run_in_threadpool(self.check_uploads, contents, lang, user)
+        return self.render(
+            request,
+            "upload.html",
+            title_key="upload.title",
+            user=user,
+            nav="upload",
+            results=results,
+            error=error,
+        )
+
+    def check_uploads(
+        self, contents: list[tuple[str, bytes]], lang: str, user: Counselor
+    ) -> list[UploadResult]:
+        """Verify each uploaded report as `precheck verify` does; store nothing but the audit."""
+        from precheck.jobseeker import number_hash
+
+        results = []
+        with self.database.write() as db:
+            today_start, _ = self.day_bounds(self.local(self.now()).date() - timedelta(days=1), 1)
+            upcoming = store.bookings_between(db, today_start, today_start + timedelta(days=400))
+            for filename, data in contents:
+                if len(data) > MAX_REPORT_BYTES:
+                    message = ui_text("dashboard.upload.too-large", max=MAX_REPORT_BYTES // 1024)
+                    results.append(UploadResult(filename=filename, error=message.get(lang)))
+                    continue
+                verification = self.verify(data, None)
+                summary = views.summarize(verification)
+                attachable = summary.state in SIGNED_STATES
+                candidates: tuple[views.BookingFacts, ...] = ()
+                if attachable and verification.number_hash:
+                    candidates = tuple(
+                        self.facts(b)
+                        for b in upcoming
+                        if b.job_seeker_number
+                        and number_hash(b.job_seeker_number) == verification.number_hash
+                    )
+                results.append(
+                    UploadResult(
+                        filename=filename,
+                        summary=summary,
+                        attachable=attachable,
+                        candidates=candidates,
+                        encoded=base64.b64encode(data).decode("ascii") if candidates else "",
+                    )
+                )
+            store.audit(db, user.name, "verify-upload", self.now(), detail=str(len(contents)))
+        return results
+
+    async def attach(self, request: Request) -> Response:
+        user = await self.signed_in(request)
+        if user is None:
+            return self.to_login(request)
+        form = await request.form(max_fields=10, max_part_size=4 * MAX_REPORT_BYTES)
+        if not self.csrf_valid(request, form):
+            return self.refused_csrf(request, user)
+        try:
+            booking_id = int(str(form.get("booking_id") or ""))
+            data = base64.b64decode(str(form.get("report") or ""), validate=True)
+        except (ValueError, binascii.Error):
+            return self.not_found(request, user)
+
+        def store_report() -> str | None:
+            from precheck.office.intake import verification_columns
+
+            now = self.now()
+            with self.database.write() as db:
+                booking = store.get_booking(db, booking_id)
+                if booking is None:
+                    return None
+                verification = self.verify(data, booking.job_seeker_number)
+                if verification.state not in SIGNED_STATES or verification.report is None:
+                    return "refused"
+                booking.report_json = json.dumps(verification.report, ensure_ascii=False)
+                for column, value in verification_columns(verification, now).items():
+                    setattr(booking, column, value)
+                store.audit(db, user.name, "attach-report", now, booking_id=booking.id)
+                return "attached"
+
+        outcome = await run_in_threadpool(store_report)
+        if outcome is None:
+            return self.not_found(request, user)
+        if outcome == "refused":
+            return RedirectResponse(f"/bookings/{booking_id}?refused=1", 303)
+        return RedirectResponse(f"/bookings/{booking_id}?done=attached", 303)
+
+    async def export(self, request: Request) -> Response:
+        user = await self.signed_in(request)
+        if user is None:
+            return self.to_login(request)
+        lang = self.lang(request)
+        try:
+            day = date.fromisoformat(request.query_params.get("day") or "")
+        except ValueError:
+            day = self.local(self.now()).date()
+        start, end = self.day_bounds(day, 1)
+
+        def load() -> bytes:
+            with self.database.write() as db:
+                rows = self.rows(db, store.bookings_between(db, start, end))
+                store.audit(db, user.name, "export", self.now(), detail=day.isoformat())
+            return bookings_csv([(r.booking, r.status, r.report) for r in rows], lang)
+
+        body = await run_in_threadpool(load)
+        response = Response(body, media_type="text/csv; charset=utf-8")
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="bookings-{day.isoformat()}.csv"'
+        )
+        self.secure_headers(response)
+        return response
+
+    async def audit_log(self, request: Request) -> Response:
+        user = await self.signed_in(request)
+        if user is None:
+            return self.to_login(request)
+
+        def load() -> list[Any]:
+            with self.database.write() as db:
+                store.audit(db, user.name, "view-audit", self.now())
+                db.flush()
+                return store.recent_audit(db, AUDIT_SHOWN)
+
+        entries = await run_in_threadpool(load)
+        return self.render(
+            request,
+            "audit.html",
+            title_key="audit.title",
+            user=user,
+            nav="audit",
+            entries=entries,
+            limit=AUDIT_SHOWN,
+        )
+
+
+def _safe_next(value: str | None) -> str | None:
+    """Only a path on this site: `//evil.example` or `https://…` would be an open redirect."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return None
+    return value
+
+
+def _parse_aware(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else None
+
