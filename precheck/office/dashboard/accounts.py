@@ -1,0 +1,83 @@
+"""Counselor accounts from the command line: `precheck office add-user` / `remove-user`.
+
+The password is read from the terminal (typed twice, not echoed) or, for scripted setups,
+from the first line of standard input — never from an argument, where it would sit in the
+shell history and in every process listing.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from precheck.office.dashboard import passwords, store
+
+
+class AccountError(Exception):
+    """The account was not changed; `key` names the message and `params` fill it."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def read_password(
+    name: str,
+    lang: str,
+    *,
+    stdin: IO[str] | None = None,
+    prompt: Callable[[str], str] | None = None,
+) -> str:
+    """The new password: prompted twice on a terminal, else the first line of stdin."""
+    from precheck.catalogue import ui_text
+
+    stream = stdin or sys.stdin
+    if prompt is None and stream.isatty():
+        import getpass
+
+        prompt = getpass.getpass
+    if prompt is not None:
+        first = prompt(ui_text("dashboard.user.password-prompt", name=name).get(lang))
+        second = prompt(ui_text("dashboard.user.password-again").get(lang))
+        if first != second:
+            raise AccountError("dashboard.user.password-mismatch")
+        password = first
+    else:
+        line = stream.readline()
+        if not line:
+            raise AccountError("dashboard.user.password-missing")
+        password = line.removesuffix("\n").removesuffix("\r")
+    problem = passwords.password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    return password
+
+
+def add_user(database: Any, name: str, password: str) -> None:
+    if not store.valid_name(name):
+        raise AccountError("dashboard.user.name-invalid", name=name)
+    now = datetime.now(UTC)
+    hashed = passwords.hash_password(password)
+    with database.write() as db:
+        if store.find_counselor(db, name) is not None:
+            raise AccountError("dashboard.user.exists", name=name)
+        store.add_counselor(db, name, hashed, now)
+        store.clear_failures(db, name)
+        store.audit(db, "(admin)", "user-added", now, detail=name)
+
+
+def remove_user(database: Any, name: str) -> None:
+    now = datetime.now(UTC)
+    with database.write() as db:
+        if not store.remove_counselor(db, name):
+            raise AccountError("dashboard.user.not-found", name=name)
+        store.audit(db, "(admin)", "user-removed", now, detail=name)
+
+
+def check_name(name: str) -> None:
+    """Refuse a bad name before asking for a password."""
+    if not store.valid_name(name):
+        raise AccountError("dashboard.user.name-invalid", name=name)

@@ -1,0 +1,181 @@
+"""The dashboard's pure parts: lockout back-off, tokens, passwords, views and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("argon2")
+
+from precheck.office.dashboard import lockout, passwords, tokens, views  # noqa: E402
+from precheck.office.dashboard.export import bookings_csv, cell  # noqa: E402
+
+T0 = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)
+
+
+def test_no_lock_before_five_failures() -> None:
+    for failures in range(lockout.FREE_FAILURES):
+        assert not lockout.is_locked(failures, T0, T0)
+        assert lockout.locked_until(failures, T0) is None
+
+
+def test_lock_doubles_then_caps() -> None:
+    durations = [lockout.lock_duration(n) for n in range(5, 14)]
+    assert durations[:4] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+    assert durations[-1] == lockout.MAX_LOCK
+    assert all(a <= b for a, b in zip(durations, durations[1:], strict=False))
+    assert lockout.lock_duration(10_000) == lockout.MAX_LOCK
+
+
+def test_lock_expires() -> None:
+    assert lockout.is_locked(5, T0, T0 + timedelta(seconds=59))
+    assert not lockout.is_locked(5, T0, T0 + timedelta(seconds=60))
+    assert lockout.is_locked(6, T0, T0 + timedelta(seconds=119))
+
+
+def test_cookie_signature_rejects_edits() -> None:
+    secret = b"s" * 32
+    session_id = tokens.new_session_id()
+    signed = tokens.sign_cookie(secret, session_id)
+    assert tokens.unsign_cookie(secret, signed) == session_id
+    assert tokens.unsign_cookie(b"t" * 32, signed) is None
+    assert tokens.unsign_cookie(secret, "x" + signed) is None
+    assert tokens.unsign_cookie(secret, session_id) is None
+    assert tokens.unsign_cookie(secret, None) is None
+
+
+def test_csrf_token_is_bound() -> None:
+    secret = b"s" * 32
+    token = tokens.csrf_token(secret, "session:a")
+    assert tokens.csrf_ok(secret, "session:a", token)
+    assert not tokens.csrf_ok(secret, "session:b", token)
+    assert not tokens.csrf_ok(secret, "session:a", "")
+    assert not tokens.csrf_ok(secret, "session:a", None)
+    assert not tokens.csrf_ok(secret, None, token)
+
+
+def test_secret_is_private_and_stable(tmp_path: Path) -> None:
+    first = tokens.load_secret(tmp_path)
+    assert len(first) == tokens.SECRET_BYTES
+    assert tokens.load_secret(tmp_path) == first
+    path = tmp_path / tokens.SECRET_FILE
+    assert path.stat().st_mode & 0o777 == 0o600
+    os.chmod(path, 0o644)
+    with pytest.raises(tokens.SecretError, match="chmod 600"):
+        tokens.load_secret(tmp_path)
+
+
+def test_password_hash_round_trip() -> None:
+    stored = passwords.hash_password("correct horse battery")
+    assert stored.startswith("$argon2id$")
+    assert "correct" not in stored
+    assert passwords.verify_password(stored, "correct horse battery")
+    assert not passwords.verify_password(stored, "correct horse batterY")
+    assert not passwords.verify_password("not a hash", "x")
+    assert not passwords.needs_rehash(stored)
+
+
+def test_password_rules() -> None:
+    assert passwords.password_problem("short") == "dashboard.user.password-short"
+    assert passwords.password_problem(" leading-space-pass") == "dashboard.user.password-chars"
+    assert passwords.password_problem("tab\tinside-pass") == "dashboard.user.password-chars"
+    assert passwords.password_problem("ちゃんとした長いパスワード") is None
+
+
+def test_failing_first_keeps_catalogue_order() -> None:
+    results = [
+        {"id": "os-support", "status": "PASS"},
+        {"id": "firewall", "status": "WARN"},
+        {"id": "antivirus", "status": "FAIL"},
+        {"id": "camera", "status": "UNKNOWN"},
+        {"id": "network", "status": "FAIL"},
+    ]
+    ordered = [r["id"] for r in views.failing_first(results)]
+    assert ordered == ["antivirus", "network", "camera", "firewall", "os-support"]
+
+
+def test_one_line_picks_language_and_first_line() -> None:
+    result = {
+        "id": "firewall",
+        "title": {"ja": "ファイアウォール", "en": "Firewall"},
+        "summary": {"ja": "無効です。\n詳細", "en": "It is off.\nmore"},
+    }
+    assert views.one_line(result, "ja") == "ファイアウォール: 無効です。"
+    assert views.one_line(result, "en") == "Firewall: It is off."
+    assert views.one_line({"id": "x"}, "en") == "x"
+
+
+def test_actions_follow_article_6() -> None:
+    start = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+    before = start - timedelta(hours=1)
+    assert views.allowed_actions(views.RECEIVED, start, before) == ["confirm", "cancel"]
+    assert views.allowed_actions(views.CONFIRMED, start, before) == ["cancel"]
+    nine = start + timedelta(minutes=9, seconds=59)
+    assert "no-show" not in views.allowed_actions(views.CONFIRMED, start, nine)
+    ten = start + timedelta(minutes=10)
+    assert views.allowed_actions(views.CONFIRMED, start, ten) == ["cancel", "no-show"]
+    assert views.allowed_actions(views.CANCELLED, start, ten) == []
+    assert views.allowed_actions(views.NO_SHOW, start, ten) == []
+
+
+def test_status_and_same_device() -> None:
+    assert views.current_status([]) == views.RECEIVED
+    assert views.current_status([views.CONFIRMED, views.CANCELLED]) == views.CANCELLED
+    assert views.same_device("ab", ["cd", "ab"])
+    assert not views.same_device("ab", ["cd"])
+    assert not views.same_device(None, [None])
+
+
+def test_day_labels() -> None:
+    label = views.format_day(date(2026, 12, 3))
+    assert label.ja == "12月3日（木）"
+    assert label.en == "Thu 2026-12-03"
+
+
+def _facts(name: str, phone: str = "090-1234-5678") -> views.BookingFacts:
+    start = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+    return views.BookingFacts(
+        id=1,
+        start=start,
+        name=name,
+        number="16050-12345678",
+        email="taro@example.jp",
+        phone=phone,
+        topic="事務職への応募について",
+        assistant="",
+        received_at=start,
+        report=None,
+    )
+
+
+def test_csv_has_bom_japanese_and_no_report_internals() -> None:
+    summary = views.ReportSummary(
+        state="valid",
+        overall="not-ready",
+        failing=[{"id": "firewall", "status": "FAIL", "facts": {"secret": "x"}}],
+        key_fingerprint="SHA256:abcdef",
+    )
+    data = bookings_csv([(_facts("山田 太郎"), views.CONFIRMED, summary)], "ja")
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["日付", "時刻", "氏名"]
+    assert rows[1][:4] == ["2026-12-03", "10:00", "山田 太郎", "16050-12345678"]
+    assert "有効" in rows[1] and "条件を満たしていない" in rows[1]
+    assert "abcdef" not in text and "firewall" not in text and "secret" not in text
+    assert "\r\n" in text
+
+
+def test_csv_neutralises_formulas() -> None:
+    assert cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert cell("+81 90") == "'+81 90"
+    assert cell("山田") == "山田"
+    data = bookings_csv([(_facts("=1+1"), views.RECEIVED, views.MISSING)], "en")
+    row = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1]
+    assert row[2] == "'=1+1"
+    assert "No report" in row
