@@ -56,7 +56,7 @@ def bookings_csv(
 
 
 def _values(booking: BookingFacts, status: str, report: ReportSummary, lang: str) -> Iterable[str]:
-    verdict = ui_text(f"dashboard.verdict.{report.overall or 'none'}").get(lang)
+    verdict = (report.verdict or ui_text("dashboard.no-verdict")).get(lang)
     return (
         booking.start.date().isoformat(),
         booking.start.strftime("%H:%M"),

@@ -51,19 +51,33 @@ class BookingFacts:
 
 @dataclass(frozen=True)
 class ReportSummary:
-    """One report's verification as the dashboard shows it (from `verify_report`'s result)."""
+    """One report's verification as the dashboard shows it: the fields `precheck verify` prints
+    (state, verdict, when made, key, problems, reasons, notes), taken from `verify_report`."""
 
     state: str
     reasons: list[Text] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
     overall: str | None = None
     failing: list[dict[str, Any]] = field(default_factory=list)
     key_fingerprint: str | None = None
+    generated_at: str | None = None
+    expires_at: str | None = None
+    number_match: bool | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.state == "valid"
 
     @property
     def label(self) -> Text:
-        if self.state in ("valid", "invalid", "expired", "missing"):
-            return ui_text(f"dashboard.verification.{self.state}")
-        return ui_text("dashboard.verification.other", state=self.state)
+        """The state in `precheck verify`'s words (report.state.*); no report is our own."""
+        if self.state == "missing":
+            return ui_text("dashboard.report-missing")
+        return ui_text(f"report.state.{self.state}")
+
+    @property
+    def verdict(self) -> Text | None:
+        return ui_text(f"report.overall-short.{self.overall}") if self.overall else None
 
 
 MISSING = ReportSummary(state="missing")
@@ -71,12 +85,17 @@ MISSING = ReportSummary(state="missing")
 
 def summarize(verification: Any) -> ReportSummary:
     """The fields of a `Verification` the dashboard needs, failing checks first."""
+    report = verification.report or {}
     return ReportSummary(
         state=str(verification.state),
         reasons=list(verification.reasons),
+        notes=list(getattr(verification, "notes", [])),
         overall=verification.overall,
         failing=failing_first(verification.failing),
         key_fingerprint=verification.key_fingerprint,
+        generated_at=report.get("generated_at"),
+        expires_at=report.get("expires_at"),
+        number_match=getattr(verification, "number_match", None),
     )
 
 

@@ -133,6 +133,8 @@ class Dashboard:
         status_code: int = 200,
         **context: Any,
     ) -> HTMLResponse:
+        from precheck.report.html import when as report_when
+
         lang = self.lang(request)
         other = "en" if lang == "ja" else "ja"
         query = dict(request.query_params)
@@ -158,6 +160,7 @@ class Dashboard:
             "day_label": lambda day: views.format_day(day).get(lang),
             "status_label": lambda status: ui_text(f"status.{status}").get(lang),
             "one_line": views.one_line,
+            "report_when": lambda text: report_when(text, lang),
         }
         values.update(context)
         html = self.env.get_template(template).render(values)
@@ -476,7 +479,7 @@ class Dashboard:
             if verification.report is not None:
                 from precheck.report import render_html
 
-                report_html = render_html(verification.report, lang)
+                report_html = render_html(verification.report, lang, verification=verification)
         now = self.now()
         actions = views.allowed_actions(row.status, row.booking.start, now)
         wait = None

@@ -1,0 +1,112 @@
+"""Debian's headless Chromium driven by Selenium, for tests that use pages as a person would.
+
+The browser and its driver are the system's (`chromium`, `chromium-driver`, installed by
+tests/run.sh): the driver path is given explicitly, so Selenium Manager never runs and nothing
+is downloaded. Every profile is fresh and every background service (updates, sync, safe
+browsing lists) is off, so the only traffic is to the service under test on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+"""Screenshots for a person to look at (ignored by git)."""
+
+
+def unavailable_reason() -> str | None:
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install -e '.[dev]')"
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not path.exists():
+            return f"{path} is missing (apt-get install chromium chromium-driver)"
+    return None
+
+
+def spki_pin(cert_file: Path) -> str:
+    """Base64 SHA-256 of a certificate's public key, for --ignore-certificate-errors-spki-list.
+
+    That flag makes Chromium trust exactly this test certificate (and nothing else), since a
+    throwaway profile cannot have the test CA installed without root and NSS tools.
+    """
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    cert = x509.load_pem_x509_certificate(cert_file.read_bytes())
+    spki = cert.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return base64.b64encode(hashlib.sha256(spki).digest()).decode("ascii")
+
+
+@contextlib.contextmanager
+def chromium(
+    *, downloads: Path, trust_cert: Path | None = None, width: int = 1280, height: int = 900
+) -> Iterator[Any]:
+    """A headless Chromium WebDriver with a fresh profile; quit and removed afterwards."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = Path(tempfile.mkdtemp(prefix="precheck-chromium-"))
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--disable-extensions",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--metrics-recording-only",
+        "--safebrowsing-disable-auto-update",
+        "--lang=ja-JP",
+        f"--user-data-dir={profile}",
+        f"--window-size={width},{height}",
+    ):
+        options.add_argument(argument)
+    if trust_cert is not None:
+        options.add_argument(f"--ignore-certificate-errors-spki-list={spki_pin(trust_cert)}")
+    downloads.mkdir(parents=True, exist_ok=True)
+    options.add_experimental_option(
+        "prefs",
+        {
+            "download.default_directory": str(downloads),
+            "download.prompt_for_download": False,
+            "intl.accept_languages": "ja-JP,ja",
+        },
+    )
+    service = Service(executable_path=str(CHROMEDRIVER))
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def screenshot(driver: Any, name: str) -> Path:
+    """Save the whole page (not just the window) as tests/artifacts/NAME.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    width = driver.get_window_size()["width"]
+    driver.set_window_size(width, max(600, min(int(height) + 120, 4000)))
+    driver.save_screenshot(str(path))
+    return path
