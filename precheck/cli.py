@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "run": "precheck.commands.run",
     "replay": "precheck.commands.replay",
     "list": "precheck.commands.list_checks",
+    "office": "precheck.commands.office",
 }
 """Subcommand name -> module with `HELP`, `configure(parser)` and `execute(args) -> int`."""
 

@@ -9,3 +9,9 @@ USAGE = 2
 WRITE_FAILED = 3
 """A result could not be saved (full disk, no permission); nothing half-written was left."""
 INTERRUPTED = 130
+OFFICE_DATABASE = 10
+"""precheck office: the database cannot be opened, reached or brought to the current schema."""
+OFFICE_LISTEN = 11
+"""precheck office serve: the address cannot be listened on (in use, no permission)."""
+OFFICE_NOT_INSTALLED = 12
+"""precheck office: the office extra is not installed (pip install 'precheck[office]')."""
