@@ -92,3 +92,14 @@ def test_bad_profile_is_a_usage_error(tmp_path: object) -> None:
     result = precheck("run", "--profile", str(path), PRECHECK_LANG="en")
     assert result.returncode == 2
     assert "field 'timezone'" in result.stderr
+
+
+def test_wrap_japanese_by_display_width() -> None:
+    from precheck.render.terminal import _width, wrap
+
+    text = "「ソフトウェアの更新」を開いて更新をすべてインストールし、再起動してください。"
+    lines = wrap(text, 20, "  ", "  ")
+    assert "".join(line[2:] for line in lines) == text
+    assert all(sum(_width(c) for c in line) <= 20 for line in lines)
+    assert not any(line[2:].startswith(("、", "。")) for line in lines)
+    assert wrap("one two three four", 10) == ["one two", "three four"]
