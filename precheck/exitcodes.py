@@ -9,6 +9,8 @@ USAGE = 2
 WRITE_FAILED = 3
 """A result could not be saved (full disk, no permission); nothing half-written was left."""
 INTERRUPTED = 130
+BROKEN_PIPE = 141
+"""The program reading the output closed it early (as a shell reports SIGPIPE)."""
 OFFICE_DATABASE = 10
 """precheck office: the database cannot be opened, reached or brought to the current schema."""
 OFFICE_LISTEN = 11

@@ -91,7 +91,8 @@ def decide(facts: Facts, ctx: Context) -> Verdict:
     now = datetime.fromisoformat(facts["now"])
     today = now.date()
     until = date.fromisoformat(row["supported_until"])
-    params: dict[str, Any] = {"os": row["name"], "eol": until.isoformat()}
+    as_of = date.fromisoformat(table["as_of"])
+    params: dict[str, Any] = {"os": row["name"], "eol": until.isoformat(), "as_of": as_of}
     th = ctx.thresholds
     if today > until:
         return Verdict(Status.FAIL, "eol", params)
@@ -121,7 +122,6 @@ def decide(facts: Facts, ctx: Context) -> Verdict:
     days_left = (until - today).days
     if days_left <= th.get("eol_warn_days", 90):
         return Verdict(Status.WARN, "eol-soon", {**params, "days": days_left})
-    as_of = date.fromisoformat(table["as_of"])
     if today - as_of > timedelta(days=th.get("table_max_age_days", 180)):
         return Verdict(Status.WARN, "table-stale", {**params, "as_of": as_of.isoformat()})
     return Verdict(Status.PASS, "supported", params)
@@ -132,6 +132,6 @@ def _lifecycle_row(table: dict[str, Any], os_facts: dict[str, str]) -> dict[str,
     releases: dict[str, Any] = table.get("linux", {}).get(os_facts["id"], {})
     version = os_facts.get("version_id", "")
     row = releases.get(version)
-    if row is None and os_facts["id"] == "debian" and "." in version:
+    if row is None and os_facts["id"] in table.get("match_major", {}).get("ids", []):
         row = releases.get(version.split(".")[0])
     return row if isinstance(row, dict) else None
