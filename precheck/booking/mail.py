@@ -53,7 +53,7 @@ def describe_slot(slot: datetime, profile: dict[str, Any], lang: str) -> str:
     )
 
 
-def _verdict(report: ReportFiles) -> Text:
+def verdict_text(report: ReportFiles) -> Text:
     overall = ui_text(f"booking.mail.overall.{report.overall or 'unknown'}")
     if report.state != "valid":
         return ui_text("booking.mail.report-state", overall=overall, state=report.state)
@@ -103,7 +103,7 @@ def body_text(
             interpreter=interpreter,
             consent=consent_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
             terms_url=terms_url,
-            verdict=_verdict(report).get(language),
+            verdict=verdict_text(report).get(language),
             ready_note=ready_note,
             report=report.json_path.name,
             html=report.json_path.with_suffix(".html").name,
