@@ -17,6 +17,8 @@ COMMANDS: dict[str, str] = {
     "run": "precheck.commands.run",
     "replay": "precheck.commands.replay",
     "list": "precheck.commands.list_checks",
+    "book": "precheck.commands.book",
+    "outbox": "precheck.commands.outbox",
     "office": "precheck.commands.office",
 }
 """Subcommand name -> module with `HELP`, `configure(parser)` and `execute(args) -> int`."""
