@@ -17,6 +17,9 @@ COMMANDS: dict[str, str] = {
     "run": "precheck.commands.run",
     "replay": "precheck.commands.replay",
     "list": "precheck.commands.list_checks",
+    "book": "precheck.commands.book",
+    "outbox": "precheck.commands.outbox",
+    "office": "precheck.commands.office",
 }
 """Subcommand name -> module with `HELP`, `configure(parser)` and `execute(args) -> int`."""
 
@@ -58,4 +61,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return exitcodes.BROKEN_PIPE
+    except Exception as exc:  # the last resort: a bug is reported plainly, never as a traceback
+        import os
+        import traceback
+
+        print(
+            f"precheck の内部エラーです。ヘルプデスクにお知らせください。\n"
+            f"precheck hit an internal error; please tell the helpdesk: "
+            f"{type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
+        if os.environ.get("PRECHECK_DEBUG"):
+            traceback.print_exc()
+        return exitcodes.USAGE
     return code

@@ -11,3 +11,17 @@ WRITE_FAILED = 3
 INTERRUPTED = 130
 BROKEN_PIPE = 141
 """The program reading the output closed it early (as a shell reports SIGPIPE)."""
+OFFICE_DATABASE = 10
+"""precheck office: the database cannot be opened, reached or brought to the current schema."""
+OFFICE_LISTEN = 11
+"""precheck office serve: the address cannot be listened on (in use, no permission)."""
+OFFICE_NOT_INSTALLED = 12
+"""precheck office: the office extra is not installed (pip install 'precheck[office]')."""
+BOOKING_REFUSED = 20
+"""precheck book: a field or a desired slot was refused (or the office's intake refused the
+booking); the reasons are printed and what was typed is kept as a draft."""
+BOOKING_NO_CONSENT = 21
+"""precheck book: the terms were not agreed to (no --yes when not interactive, or "no")."""
+BOOKING_QUEUED = 22
+"""precheck book / outbox: the email draft is ready, but the intake submission still waits in
+the outbox (offline, server failure, untrusted certificate); `precheck outbox --send` retries."""

@@ -7,6 +7,7 @@ a Debian package), but fails it in CI (CI=true), where `.ci/run` has installed e
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,34 @@ def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PRECHECK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PRECHECK_REPORTS_DIR", str(tmp_path / "reports"))
     monkeypatch.setenv("PRECHECK_OFFICE_DIR", str(tmp_path / "office"))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster for the whole session (Debian's postgresql package).
+
+    Tests that need a database of their own take `scratch_database(postgres_url, name)`.
+    """
+    from tests import pgcluster
+
+    reason = pgcluster.unavailable_reason()
+    if reason:
+        need(False, reason)
+    with pgcluster.cluster() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def office_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty office database, once on SQLite (in the test's office folder) and once on a
+    fresh database of the session's PostgreSQL cluster: the same test runs on both."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'office' / 'office.sqlite3'}"
+        return
+    import uuid
+
+    from tests.pgcluster import scratch_database
+
+    server = request.getfixturevalue("postgres_url")
+    with scratch_database(server, f"t_{uuid.uuid4().hex[:16]}") as url:
+        yield url

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from precheck import exitcodes
@@ -51,8 +52,14 @@ def execute(args: argparse.Namespace) -> int:
     return code
 
 
-def check_and_report(host: object, args: argparse.Namespace) -> int:
-    """Run the checks on `host`, print them, and return the exit code; shared with replay."""
+def check_and_report(
+    host: object, args: argparse.Namespace, *, on_run: Callable[..., None] | None = None
+) -> int:
+    """Run the checks on `host`, print them, and return the exit code; shared with replay.
+
+    `on_run(run, catalogue, profile)` receives the finished run (the booking step makes its
+    signed report from it) before the exit code is decided.
+    """
     from precheck.catalogue import CatalogueError, load_catalogue, ui_text
     from precheck.host import EvidenceError, Host
     from precheck.i18n import pick_lang
@@ -100,6 +107,8 @@ def check_and_report(host: object, args: argparse.Namespace) -> int:
         return exitcodes.USAGE
     if progress:
         progress.close()
+    if on_run is not None:
+        on_run(run, catalogue, profile)
     if args.json:
         json.dump(run_document(run, catalogue), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

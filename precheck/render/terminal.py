@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-import textwrap
+import unicodedata
 from typing import TextIO
 
 from precheck.catalogue import ui_text
@@ -29,6 +29,43 @@ COLOURS = {
 }
 
 
+_NO_LINE_START = set("、。，．・：；？！）」』】〕ー々ゝゞぁぃぅぇぉっゃゅょァィゥェォッャュョ,.)")
+
+
+def _width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+    """Wrap by display width: at spaces in English, between characters in Japanese.
+
+    textwrap only breaks at spaces, which Japanese does not have, and counts a full-width
+    character as one column. Punctuation that may not start a line (kinsoku) stays with the
+    character before it.
+    """
+    lines: list[str] = []
+    line, used, prefix = "", 0, first
+    for ch in text:
+        w = _width(ch)
+        if used + w > width - len(prefix) and line and ch not in _NO_LINE_START and ch != " ":
+            cut = line.rfind(" ")
+            if cut > 0 and all(_width(c) == 1 for c in line[cut:]):
+                lines.append(prefix + line[:cut])
+                line = line[cut + 1 :]
+            else:
+                lines.append(prefix + line)
+                line = ""
+            prefix = rest
+            used = sum(_width(c) for c in line)
+        if ch == " " and not line:
+            continue
+        line += ch
+        used += w
+    if line:
+        lines.append(prefix + line)
+    return lines
+
+
 def use_colour(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
@@ -41,17 +78,10 @@ def format_result(result: CheckResult, lang: str, colour: bool) -> str:
     status = ui_text(f"status.{result.status.value}").get(lang)
     head = _paint(f"{SYMBOLS[result.status]} {status}", COLOURS[result.status], colour)
     lines = [f"{head}  {result.title.get(lang)} [{result.id}]"]
-    lines += textwrap.wrap(
-        result.summary.get(lang), width=76, initial_indent="    ", subsequent_indent="    "
-    )
+    lines += wrap(result.summary.get(lang), 78, "    ", "    ")
     if result.remediation is not None:
         fix = ui_text("fix").get(lang)
-        lines += textwrap.wrap(
-            f"{fix}: {result.remediation.get(lang)}",
-            width=76,
-            initial_indent="    → ",
-            subsequent_indent="      ",
-        )
+        lines += wrap(f"{fix}: {result.remediation.get(lang)}", 78, "    → ", "      ")
     return "\n".join(lines)
 
 

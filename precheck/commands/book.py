@@ -1,0 +1,478 @@
+"""`precheck book`: the booking handoff of Article 6, from the form to an email draft.
+
+Interactive by default (prompts in Japanese, English with --lang en); every field also has an
+option, so helpdesk staff and tests can run it without a terminal. Order of work: form ①–⑥ and
+the Article 6 rules (all errors at once; the typed values are kept as a draft), consent to the
+terms (Article 6(2): sending the email counts as agreeing), the signed report (the newest valid
+one for this job seeker, else a fresh check), then the .eml draft and .ics entry, opened with
+the user's own programs, and, where the office runs one, the HTTPS intake through the outbox.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from precheck import exitcodes
+
+HELP = "予約メールの下書きを作ります / prepare the booking email"
+
+_REQUIRED_OPTIONS = {
+    "name": "--name",
+    "job_seeker_number": "--job-seeker-number",
+    "email": "--email",
+    "phone": "--phone",
+    "slots": "--slot",
+    "topic": "--topic",
+}
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--name", help="① 氏名 / your name")
+    parser.add_argument(
+        "--job-seeker-number", metavar="NUMBER", help="② 求職番号 / job seeker number"
+    )
+    parser.add_argument("--email", help="③ メールアドレス / your email address")
+    parser.add_argument("--phone", help="④ 電話番号 / your phone number")
+    parser.add_argument(
+        "--slot",
+        action="append",
+        default=[],
+        metavar="YYYY-MM-DDTHH:MM",
+        help="⑤ 希望日時（日本時間、第1希望から、2回まで）/ desired start, Japan time "
+        "(first choice first, at most twice)",
+    )
+    parser.add_argument("--topic", help="⑥ 相談内容 / what to consult about")
+    parser.add_argument(
+        "--interpreter",
+        metavar="TEXT",
+        default=None,
+        help="同席する通訳・介助者 / interpreter or assistant attending (第12条(3))",
+    )
+    parser.add_argument(
+        "--private-room",
+        action="store_true",
+        help="個室等を用意することを申告 / declare a private room (第12条(3))",
+    )
+    parser.add_argument(
+        "--yes", action="store_true", help="利用規約に同意する / agree to the terms (第6条(2))"
+    )
+    parser.add_argument(
+        "--to",
+        metavar="ADDRESS",
+        help="予約用メールアドレス（プロファイルにない場合）/ the office's booking address",
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="DIR", help="保存先 / where to save (default: reports folder)"
+    )
+    parser.add_argument(
+        "--no-open", action="store_true", help="メールソフトで開かない / do not open the draft"
+    )
+    parser.add_argument("--lang", choices=("ja", "en"), help="language (default: from the locale)")
+    parser.add_argument(
+        "--profile", type=Path, metavar="FILE", help="office profile (default: Hello Work Tonami)"
+    )
+
+
+@dataclass
+class Console:
+    """Prompts and messages in one language; `ask` is input() so a pty or a pipe can drive it."""
+
+    lang: str
+    interactive: bool
+    ask: Callable[[str], str] = input
+    out: Any = field(default_factory=lambda: sys.stdout)
+
+    def say(self, key: str, **params: Any) -> None:
+        from precheck.catalogue import ui_text
+
+        print(ui_text(key, **params).get(self.lang), file=self.out)
+
+    def text(self, key: str, **params: Any) -> str:
+        from precheck.catalogue import ui_text
+
+        return ui_text(key, **params).get(self.lang)
+
+    def prompt(self, key: str, default: str = "", **params: Any) -> str:
+        label = self.text(key, **params)
+        shown = f"{label} [{default}]: " if default else f"{label}: "
+        answer = self.ask(shown).strip()
+        return answer or default
+
+    def confirm(self, key: str, default: bool = False, **params: Any) -> bool:
+        hint = "[Y/n]" if default else "[y/N]"
+        answer = self.ask(f"{self.text(key, **params)} {hint} ").strip().lower()
+        if not answer:
+            return default
+        return answer in ("y", "yes", "はい", "ｙ", "ｙｅｓ")
+
+
+def execute(args: argparse.Namespace) -> int:
+    from precheck.catalogue import ui_text
+    from precheck.i18n import pick_lang
+    from precheck.profile import ProfileError, load_profile
+
+    lang = pick_lang(args.lang)
+    try:
+        profile = load_profile(args.profile)
+    except ProfileError as exc:
+        print(ui_text("error.profile", detail=str(exc)).get(lang), file=sys.stderr)
+        return exitcodes.USAGE
+    given = _from_args(args)
+    missing = [
+        option
+        for key, option in _REQUIRED_OPTIONS.items()
+        if not given.get(key) and key not in ("slots",)
+    ]
+    if not given["slots"]:
+        missing.append(_REQUIRED_OPTIONS["slots"])
+    interactive = bool(missing) and sys.stdin.isatty()
+    if missing and not interactive:
+        print(ui_text("booking.cli.missing", options=" ".join(missing)).get(lang), file=sys.stderr)
+        return exitcodes.USAGE
+    console = Console(lang=lang, interactive=interactive)
+    try:
+        return _book(args, profile, given, console)
+    except EOFError:
+        print(file=sys.stderr)
+        console.say("booking.cli.eof")
+        return exitcodes.USAGE
+
+
+def _from_args(args: argparse.Namespace) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "name": args.name,
+        "job_seeker_number": args.job_seeker_number,
+        "email": args.email,
+        "phone": args.phone,
+        "slots": list(args.slot),
+        "topic": args.topic,
+        "interpreter": args.interpreter,
+    }
+    if args.private_room:
+        values["private_room"] = True
+    return values
+
+
+def _book(
+    args: argparse.Namespace, profile: dict[str, Any], given: dict[str, Any], console: Console
+) -> int:
+    from precheck.booking import draft
+    from precheck.booking import rules as booking_rules
+    from precheck.booking.form import validate_form
+    from precheck.fsutil import WriteError
+
+    values: dict[str, Any] = {}
+    if console.interactive:
+        values.update(draft.load_draft())
+        if values:
+            console.say("booking.cli.draft-loaded")
+    values.update({k: v for k, v in given.items() if v not in (None, [], "")})
+    if console.interactive:
+        console.say("booking.cli.intro", office=profile["name"][console.lang])
+        _ask_fields(console, profile, values, [k for k in _ASKED if k not in _given_keys(given)])
+
+    while True:
+        now = booking_rules.office_now(profile)
+        booking, errors = validate_form(values, profile, now)
+        _show_errors(console, errors)
+        if booking is None:
+            _keep_draft(console, values)
+            if not console.interactive:
+                return exitcodes.BOOKING_REFUSED
+            bad = [
+                k for k in _ASKED if any(e.field == k for e in errors if e.severity == "refused")
+            ]
+            _ask_fields(console, profile, values, bad)
+            continue
+        warned = any(e.severity == "warning" for e in errors)
+        if warned and console.interactive and not console.confirm("booking.cli.go-on", True):
+            _ask_fields(console, profile, values, ["slots"])
+            continue
+        break
+
+    consent_at = _consent(args, profile, console)
+    if consent_at is None:
+        _keep_draft(console, values)
+        return exitcodes.BOOKING_NO_CONSENT
+
+    try:
+        report = _report_for(args, profile, booking.job_seeker_number, console)
+    except WriteError as exc:
+        _keep_draft(console, values)
+        console.say("error.write", detail=str(exc))
+        return exitcodes.WRITE_FAILED
+    if isinstance(report, int):
+        _keep_draft(console, values)
+        return report
+
+    try:
+        code = _hand_off(args, profile, booking, report, consent_at, console)
+    except WriteError as exc:
+        _keep_draft(console, values)
+        console.say("error.write", detail=str(exc))
+        return exitcodes.WRITE_FAILED
+    if code in (exitcodes.READY, exitcodes.BOOKING_QUEUED):
+        draft.delete_draft()
+    else:
+        _keep_draft(console, values)
+    return code
+
+
+_ASKED = (
+    "name",
+    "job_seeker_number",
+    "email",
+    "phone",
+    "slots",
+    "topic",
+    "interpreter",
+    "private_room",
+)
+
+
+def _given_keys(given: dict[str, Any]) -> set[str]:
+    return {k for k, v in given.items() if v not in (None, [], "")}
+
+
+def _ask_fields(
+    console: Console, profile: dict[str, Any], values: dict[str, Any], keys: list[str]
+) -> None:
+    """Ask for `keys` in the form's order, offering what is already there as the default."""
+    from precheck.booking import rules as booking_rules
+    from precheck.booking.mail import describe_slot
+
+    for key in keys:
+        if key == "slots":
+            now = booking_rules.office_now(profile)
+            suggestions = booking_rules.next_bookable(profile, now, count=4)
+            console.say(
+                "booking.cli.slot-help",
+                windows="、".join(
+                    f"{a:%H:%M}～{b:%H:%M}" for a, b in booking_rules.windows(profile)
+                ),
+                examples=", ".join(
+                    f"{s:%Y-%m-%dT%H:%M} ({describe_slot(s, profile, console.lang)})"
+                    for s in suggestions
+                ),
+            )
+            old = list(values.get("slots") or [])
+            first = console.prompt("booking.cli.ask.slot1", old[0] if old else "")
+            second = console.prompt("booking.cli.ask.slot2", old[1] if len(old) > 1 else "")
+            values["slots"] = [s for s in (first, second) if s]
+        elif key == "private_room":
+            values["private_room"] = console.confirm(
+                "booking.cli.ask.private_room", values.get("private_room") is True
+            )
+        elif key == "interpreter":
+            values["interpreter"] = console.prompt(
+                "booking.cli.ask.interpreter", str(values.get("interpreter") or "")
+            )
+        else:
+            values[key] = console.prompt(f"booking.cli.ask.{key}", str(values.get(key) or ""))
+
+
+def _show_errors(console: Console, errors: list[Any]) -> None:
+    from precheck.booking.form import errors_by_field
+
+    grouped = errors_by_field(errors)
+    if not grouped:
+        return
+    refused = any(e.severity == "refused" for e in errors)
+    console.say("booking.cli.errors" if refused else "booking.cli.warnings")
+    for name, found in grouped.items():
+        label = console.text(f"booking.cli.label.{name}")
+        for error in found:
+            mark = "✗" if error.severity == "refused" else "⚠"
+            print(f"  {mark} [{label}] {error.text.get(console.lang)}", file=console.out)
+
+
+def _keep_draft(console: Console, values: dict[str, Any]) -> None:
+    from precheck.booking import draft
+    from precheck.fsutil import WriteError
+
+    try:
+        path = draft.save_draft(values)
+    except WriteError as exc:
+        console.say("booking.cli.draft-failed", detail=str(exc))
+        return
+    console.say("booking.cli.draft-saved", path=path)
+
+
+def _consent(
+    args: argparse.Namespace, profile: dict[str, Any], console: Console
+) -> datetime | None:
+    """Show the terms' page and a summary, then take explicit agreement; its time, or None."""
+    from precheck.booking import rules as booking_rules
+
+    contact = profile.get("contact", {})
+    where = contact.get("where", {})
+    terms = str(contact.get("terms_url", "")) or str(where.get(console.lang, ""))
+    console.say("booking.consent.summary", terms=terms, office=profile["name"][console.lang])
+    if args.yes:
+        console.say("booking.consent.given-by-option")
+        return booking_rules.office_now(profile)
+    if not console.interactive:
+        console.say("booking.consent.needs-yes")
+        return None
+    if console.confirm("booking.consent.ask"):
+        return booking_rules.office_now(profile)
+    console.say("booking.consent.declined")
+    return None
+
+
+def _report_for(
+    args: argparse.Namespace, profile: dict[str, Any], number: str, console: Console
+) -> Any:
+    """The report to attach: the newest valid one for this job seeker, else a fresh check.
+
+    Returns mail.ReportFiles, or an exit code when no report could be made.
+    """
+    from precheck.booking.mail import ReportFiles
+    from precheck.report import latest_report, render_html, verify_report
+    from precheck.report.verify import read_limited
+
+    path = latest_report()
+    if path is not None:
+        data = read_limited(path)
+        verification = verify_report(data, job_seeker_number=number)
+        if verification.valid:
+            console.say("booking.report.using", path=path)
+            return ReportFiles(
+                json_path=path,
+                json_bytes=data,
+                html=_html_beside(path) or render_html(verification.report or {}, console.lang),
+                overall=verification.overall,
+                state=verification.state,
+            )
+    console.say("booking.report.running")
+    made = _fresh_report(args, profile, number, console)
+    if isinstance(made, int):
+        return made
+    json_path, _ = made
+    data = read_limited(json_path)
+    verification = verify_report(data, job_seeker_number=number)
+    return ReportFiles(
+        json_path=json_path,
+        json_bytes=data,
+        html=_html_beside(json_path) or render_html(verification.report or {}, console.lang),
+        overall=verification.overall,
+        state=verification.state,
+    )
+
+
+def _html_beside(path: Path) -> str | None:
+    try:
+        return path.with_suffix(".html").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _fresh_report(
+    args: argparse.Namespace, profile: dict[str, Any], number: str, console: Console
+) -> tuple[Path, Path] | int:
+    """Run the checks through `precheck run`'s own code path and sign the result for `number`."""
+    from precheck.commands.run import check_and_report
+    from precheck.host import LiveHost
+    from precheck.report import make_report, write_report
+    from precheck.report.make import ReportError
+
+    captured: list[tuple[Any, Any, Any]] = []
+    run_args = argparse.Namespace(json=False, only=[], lang=console.lang, profile=args.profile)
+    code = check_and_report(
+        LiveHost(), run_args, on_run=lambda run, cat, prof: captured.append((run, cat, prof))
+    )
+    if not captured:
+        return code
+    run, catalogue, run_profile = captured[0]
+    try:
+        report = make_report(run, catalogue, run_profile, job_seeker_number=number)
+    except ReportError as exc:
+        console.say("booking.report.failed", detail=str(exc))
+        return exitcodes.WRITE_FAILED
+    paths: tuple[Path, Path] = write_report(report, lang=console.lang)
+    return paths
+
+
+def _hand_off(
+    args: argparse.Namespace,
+    profile: dict[str, Any],
+    booking: Any,
+    report: Any,
+    consent_at: datetime,
+    console: Console,
+) -> int:
+    """Write the .eml and .ics, open them, and submit to the intake service when there is one."""
+    import json
+
+    from precheck.booking import ics, mail, opener, outbox, payload
+    from precheck.booking import rules as booking_rules
+    from precheck.fsutil import write_atomic
+    from precheck.paths import reports_dir
+
+    now = booking_rules.office_now(profile)
+    out_dir: Path = args.out or reports_dir()
+    stamp = booking.slots[0].strftime("%Y%m%d-%H%M")
+    key = payload.new_idempotency_key()
+    to = args.to or ""
+    message = mail.compose(
+        booking, profile, report=report, consent_at=consent_at, now=now, lang=console.lang, to=to
+    )
+    eml_path = out_dir / f"precheck-booking-{stamp}.eml"
+    ics_path = out_dir / f"precheck-booking-{stamp}.ics"
+    write_atomic(eml_path, message.as_bytes(), private=True)
+    calendar = ics.build_ics(booking.slots, profile, uid_base=key, now=now, lang=console.lang)
+    write_atomic(ics_path, calendar, private=True)
+
+    console.say("booking.done.saved", eml=eml_path, ics=ics_path)
+    for index, slot in enumerate(booking.slots, start=1):
+        limits = booking_rules.deadlines(slot, profile)
+        console.say(
+            "booking.done.deadline",
+            choice=index,
+            slot=mail.describe_slot(slot, profile, console.lang),
+            deadline=limits.email_by.strftime("%Y-%m-%d %H:%M"),
+        )
+    console.say("booking.done.verdict", verdict=mail.verdict_text(report).get(console.lang))
+    address = to or str(profile.get("contact", {}).get("booking_email", ""))
+    if not address:
+        where = profile.get("contact", {}).get("where", {})
+        console.say("booking.done.no-address", where=str(where.get(console.lang, "")))
+    if not args.no_open:
+        if opener.open_with_default(str(eml_path), "message/rfc822"):
+            console.say("booking.done.opened")
+        else:
+            link = mail.mailto_url(
+                booking, profile, report=report, consent_at=consent_at, lang=console.lang, to=to
+            )
+            if opener.open_with_default(link, "x-scheme-handler/mailto"):
+                console.say("booking.done.mailto", path=report.json_path)
+            else:
+                console.say("booking.done.no-mail-program", eml=eml_path, path=report.json_path)
+        opener.open_with_default(str(ics_path), "text/calendar")
+
+    url = str(profile.get("intake", {}).get("url", ""))
+    if not url:
+        return exitcodes.READY
+    body = payload.build_payload(
+        booking,
+        report=json.loads(report.json_bytes),
+        consent_at=consent_at,
+        profile=profile,
+        idempotency_key=key,
+        now=now,
+    )
+    console.say("booking.intake.sending", url=url)
+    _, result = outbox.deliver(body, url)
+    console.say("booking.intake.result", message=result.message.get(console.lang))
+    if result.outcome is outbox.Outcome.SENT:
+        return exitcodes.READY
+    if result.outcome is outbox.Outcome.REJECTED:
+        return exitcodes.BOOKING_REFUSED
+    console.say("booking.intake.queued")
+    return exitcodes.BOOKING_QUEUED

@@ -1,0 +1,159 @@
+"""`precheck office serve`: the intake service (and dashboard) in one command.
+
+Defaults need no setup: SQLite in the office data directory, loopback only. An office that
+serves the job seekers directly (no reverse proxy) gives `--host`, `--tls-cert` and `--tls-key`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from precheck import exitcodes
+
+HELP = "予約受付サービスを起動 / start the booking intake service"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    from precheck.commands.office import add_database_options
+    from precheck.office.settings import DEFAULT_HOST, DEFAULT_PORT, RATE_BURST, RATE_PER_SECOND
+
+    add_database_options(parser)
+    parser.add_argument(
+        "--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST})"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"port (default: {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    parser.add_argument("--tls-cert", type=Path, metavar="FILE", help="TLS certificate chain (PEM)")
+    parser.add_argument("--tls-key", type=Path, metavar="FILE", help="TLS private key (PEM)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=RATE_PER_SECOND,
+        metavar="N",
+        help=f"bookings per second one client may send, sustained (default: {RATE_PER_SECOND})",
+    )
+    parser.add_argument(
+        "--burst",
+        type=int,
+        default=RATE_BURST,
+        metavar="N",
+        help=f"bookings one client may send at once (default: {RATE_BURST})",
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="trust X-Forwarded-For from these reverse proxy addresses (comma-separated); "
+        "off by default",
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _url(scheme: str, host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}:{port}"
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's own logging, plus the service's logger on the same handler."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["precheck.office"] = {
+        "handlers": ["default"],
+        "level": "INFO",
+        "propagate": False,
+    }
+    return config
+
+
+def execute(args: argparse.Namespace) -> int:
+    import socket
+    import ssl
+
+    from precheck.catalogue import ui_text
+    from precheck.commands.office import display_url, open_office
+    from precheck.i18n import pick_lang
+
+    lang = pick_lang(args.lang)
+
+    def say(key: str, **params: Any) -> None:
+        print(ui_text(key, **params).get(lang), file=sys.stderr)
+
+    if (args.tls_cert is None) != (args.tls_key is None):
+        say("office.tls-pair")
+        return exitcodes.USAGE
+    if args.tls_cert is not None:
+        try:
+            ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(
+                args.tls_cert, args.tls_key
+            )
+        except (OSError, ssl.SSLError) as exc:
+            say("office.tls-unusable", detail=getattr(exc, "strerror", None) or str(exc))
+            return exitcodes.USAGE
+    if not 0 <= args.port <= 65535:
+        say("office.bad-port", port=args.port)
+        return exitcodes.USAGE
+
+    opened = open_office(args, rate_per_second=args.rate, rate_burst=args.burst)
+    if isinstance(opened, int):
+        return opened
+    settings, database = opened
+
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    try:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((args.host, args.port))
+    except (OSError, OverflowError) as exc:
+        database.dispose()
+        say("office.listen", host=args.host, port=args.port, detail=getattr(exc, "strerror", exc))
+        return exitcodes.OFFICE_LISTEN
+
+    import uvicorn
+
+    from precheck.office.app import create_app
+
+    scheme = "https" if args.tls_cert else "http"
+    base = _url(scheme, args.host, sock.getsockname()[1])
+    where = display_url(settings.database_url)
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                print(ui_text("office.serving", url=base, database=where).get(lang), flush=True)
+                print(ui_text("office.first-counselor").get(lang), flush=True)
+                if scheme == "http" and not _is_loopback(args.host):
+                    say("office.plain-http")
+
+    config = uvicorn.Config(
+        create_app(settings, database=database),
+        ssl_certfile=args.tls_cert,
+        ssl_keyfile=args.tls_key,
+        proxy_headers=args.forwarded_allow_ips is not None,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        server_header=False,
+        log_config=_log_config(),
+        timeout_graceful_shutdown=10,
+    )
+    Server(config).run(sockets=[sock])
+    return exitcodes.READY

@@ -1,0 +1,115 @@
+"""The office service as one Starlette application: intake API, health, and the dashboard.
+
+`create_app(settings)` opens (and migrates) the database and returns the ASGI app that
+`precheck office serve` hands to uvicorn and tests drive directly.
+
+The counselors' dashboard plugs in without this module knowing it: when the package
+`precheck.office.dashboard` exists, its `routes(context) -> list[BaseRoute]` are mounted, and
+its optional `middleware(context) -> list[Middleware]` wrap the app (inside the guard that
+turns any exception into a 500 JSON answer). Handlers reach shared things through
+`request.app.state.office`, an `OfficeContext`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import ModuleType
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from precheck.office.db import Database, open_database
+from precheck.office.errors import (
+    ApiError,
+    GuardMiddleware,
+    api_error_handler,
+    http_error_handler,
+)
+from precheck.office.ratelimit import RateLimiter
+from precheck.office.settings import Settings
+
+DASHBOARD_MODULE = "precheck.office.dashboard"
+
+
+@dataclass
+class OfficeContext:
+    """What every handler shares: settings, the database, the intake rate limiter."""
+
+    settings: Settings
+    database: Database
+    limiter: RateLimiter
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    """When a booking counts as received (the Article 6 deadlines); tests move it."""
+
+
+def context_of(request: Request) -> OfficeContext:
+    context = request.app.state.office
+    assert isinstance(context, OfficeContext)
+    return context
+
+
+async def healthz(request: Request) -> Response:
+    """Liveness and database reachability, for monitoring and the client's pre-flight."""
+    from starlette.concurrency import run_in_threadpool
+
+    context = context_of(request)
+    ok = await run_in_threadpool(context.database.ping)
+    return JSONResponse(
+        {"status": "ok" if ok else "unavailable", "database": context.database.dialect},
+        status_code=200 if ok else 503,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _dashboard() -> ModuleType | None:
+    try:
+        return importlib.import_module(DASHBOARD_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name == DASHBOARD_MODULE:
+            return None
+        raise
+
+
+def create_app(settings: Settings, *, database: Database | None = None) -> Starlette:
+    """The service for `settings`; `database` lets a caller share an already-open one."""
+    from precheck.office import api
+
+    database = database or open_database(settings.database_url)
+    context = OfficeContext(
+        settings=settings,
+        database=database,
+        limiter=RateLimiter(settings.rate_per_second, settings.rate_burst),
+    )
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), *api.routes()]
+    middleware: list[Middleware] = [Middleware(GuardMiddleware)]
+    dashboard = _dashboard()
+    if dashboard is not None:
+        routes.extend(dashboard.routes(context))
+        extra: Callable[[OfficeContext], list[Middleware]] | None = getattr(
+            dashboard, "middleware", None
+        )
+        if extra is not None:
+            middleware.extend(extra(context))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            database.dispose()
+
+    handlers: dict[Any, Any] = {ApiError: api_error_handler, HTTPException: http_error_handler}
+    app = Starlette(
+        routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=lifespan
+    )
+    app.state.office = context
+    return app

@@ -1,0 +1,119 @@
+"""os-support on Linux, from real published os-release files replayed through the Host."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from precheck.catalogue import load_catalogue
+from precheck.model import Status
+from precheck.runner import run_checks
+from tests.bundles import error, linux_bundle, ok, replay
+from tests.conftest import sample
+
+
+def check(
+    os_release: str, now: str = "2026-11-24T03:00:00+00:00", **entries: dict[str, Any]
+) -> tuple[Status, str, dict[str, Any]]:
+    bundle = linux_bundle({"file:/etc/os-release": ok(sample(os_release)), **entries}, now=now)
+    result = run_checks(replay(bundle), load_catalogue(), only=["os-support"]).results[0]
+    return result.status, result.code, result.facts
+
+
+def apt(listing: str, lists_updated: str | None = "2026-11-23T00:00:00+00:00") -> dict[str, Any]:
+    return {
+        "cmd:apt list --upgradable": ok({"rc": 0, "stdout": listing, "stderr": ""}),
+        "stat:/var/lib/apt/periodic/update-success-stamp": ok(None),
+        "stat:/var/lib/apt/lists/partial": ok(lists_updated),
+        "stat:/var/lib/apt/lists": ok(lists_updated),
+    }
+
+
+def debian(**entries: dict[str, Any]) -> dict[str, Any]:
+    return {"file:/etc/debian_version": ok("12.11\n"), **entries}
+
+
+UPGRADABLE = sample("linux/apt-list-upgradable-ubuntu2410.txt")
+
+
+def test_supported_debian_without_pending_updates_passes() -> None:
+    status, code, facts = check("linux/os-release-debian12.txt", **debian(**apt("")))
+    assert (status, code) == (Status.PASS, "supported")
+    assert facts["os"]["debian_version"] == "12.11"
+
+
+def test_updates_that_are_not_security_do_not_fail() -> None:
+    status, code, facts = check("linux/os-release-ubuntu2404.txt", **apt(UPGRADABLE))
+    assert (status, code) == (Status.PASS, "supported")
+    assert facts["updates"]["upgradable"] == 4
+    assert facts["updates"]["security_pending"] == 0
+
+
+def test_ended_release_fails_whatever_the_updates() -> None:
+    assert check("linux/os-release-debian10.txt", **debian(**apt("")))[:2] == (Status.FAIL, "eol")
+    assert check("linux/os-release-ubuntu1804.txt", **apt(""))[:2] == (Status.FAIL, "eol")
+    assert check("linux/os-release-ubuntu2510.txt", **apt(""))[:2] == (Status.FAIL, "eol")
+
+
+def test_end_of_support_close_warns() -> None:
+    # Ubuntu 22.04 standard support ends 2027-04-01: 60 days before is inside the 90-day window.
+    status, code, _ = check(
+        "linux/os-release-ubuntu2204.txt",
+        now="2027-01-31T03:00:00+00:00",
+        **apt("", lists_updated="2027-01-30T00:00:00+00:00"),
+    )
+    assert (status, code) == (Status.WARN, "eol-soon")
+
+
+def test_stale_package_lists_warn() -> None:
+    status, code, _ = check(
+        "linux/os-release-ubuntu2404.txt", **apt("", lists_updated="2026-10-01T00:00:00+00:00")
+    )
+    assert (status, code) == (Status.WARN, "lists-stale")
+
+
+def test_apt_missing_is_unknown_never_pass() -> None:
+    status, code, _ = check(
+        "linux/os-release-debian12.txt",
+        **debian(**{"cmd:apt list --upgradable": error("missing", "apt is not installed")}),
+    )
+    assert (status, code) == (Status.UNKNOWN, "supported-updates-unknown")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["os-release-arch.txt", "os-release-debian-testing.txt", "os-release-fedora35.txt"],
+)
+def test_release_not_in_table_is_unknown(name: str) -> None:
+    entries = debian(**apt("")) if "debian" in name else {}
+    status, code, _ = check(f"linux/{name}", **entries)
+    assert (status, code) == (Status.UNKNOWN, "unknown-release")
+
+
+def test_rhel_minor_matches_its_major_and_has_no_apt() -> None:
+    status, code, _ = check("linux/os-release-rhel9.txt")
+    assert (status, code) == (Status.UNKNOWN, "supported-updates-unknown")
+
+
+def test_old_table_warns() -> None:
+    status, code, _ = check(
+        "linux/os-release-debian13.txt", now="2027-09-01T00:00:00+00:00", **debian(**apt("", None))
+    )
+    assert (status, code) == (Status.WARN, "table-stale")
+
+
+def test_missing_os_release_is_unknown() -> None:
+    bundle = linux_bundle({"file:/etc/os-release": ok(None), "file:/usr/lib/os-release": ok(None)})
+    result = run_checks(replay(bundle), load_catalogue(), only=["os-support"]).results[0]
+    assert (result.status, result.code) == (Status.UNKNOWN, "unidentified")
+
+
+def test_other_systems_are_unknown_until_implemented() -> None:
+    bundle = linux_bundle()
+    bundle["entries"]["sys:platform"] = ok(
+        {"system": "windows", "release": "10", "version": "10.0.22631", "machine": "amd64"}
+    )
+    result = run_checks(replay(bundle), load_catalogue(), only=["os-support"]).results[0]
+    assert result.status is Status.UNKNOWN
+    assert "windows" in result.summary.en
