@@ -8,6 +8,10 @@ USAGE = 2
 """Bad arguments, unreadable or corrupt input files (evidence, profile), or an internal error."""
 WRITE_FAILED = 3
 """A result could not be saved (full disk, no permission); nothing half-written was left."""
+ALL_VALID = 0
+"""precheck verify/show: every report is valid (genuine, fresh, known format, number matches)."""
+SOME_INVALID = 1
+"""precheck verify/show: at least one report is not valid (see its state and reasons)."""
 INTERRUPTED = 130
 BROKEN_PIPE = 141
 """The program reading the output closed it early (as a shell reports SIGPIPE)."""
@@ -17,6 +21,9 @@ OFFICE_LISTEN = 11
 """precheck office serve: the address cannot be listened on (in use, no permission)."""
 OFFICE_NOT_INSTALLED = 12
 """precheck office: the office extra is not installed (pip install 'precheck[office]')."""
+OFFICE_ACCOUNT = 13
+"""precheck office add-user/remove-user: the account was not changed (bad or taken name, no
+such account, a password refused or typed differently twice)."""
 BOOKING_REFUSED = 20
 """precheck book: a field or a desired slot was refused (or the office's intake refused the
 booking); the reasons are printed and what was typed is kept as a draft."""
