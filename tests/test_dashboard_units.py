@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-pytest.importorskip("argon2")
-
-from precheck.office.dashboard import lockout, passwords, tokens, views  # noqa: E402
-from precheck.office.dashboard.export import bookings_csv, cell  # noqa: E402
+from precheck.office.dashboard import lockout, passwords, tokens, views
+from precheck.office.dashboard.export import bookings_csv, cell
 
 T0 = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)
 
@@ -28,7 +27,7 @@ def test_lock_doubles_then_caps() -> None:
     durations = [lockout.lock_duration(n) for n in range(5, 14)]
     assert durations[:4] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
     assert durations[-1] == lockout.MAX_LOCK
-    assert all(a <= b for a, b in zip(durations, durations[1:], strict=False))
+    assert all(a <= b for a, b in itertools.pairwise(durations))
     assert lockout.lock_duration(10_000) == lockout.MAX_LOCK
 
 
@@ -172,7 +171,7 @@ def test_csv_has_bom_japanese_and_no_report_internals() -> None:
 
 
 def test_csv_neutralises_formulas() -> None:
-    assert cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert cell("+81 90") == "'+81 90"
     assert cell("山田") == "山田"
     data = bookings_csv([(_facts("=1+1"), views.RECEIVED, views.MISSING)], "en")

@@ -24,6 +24,8 @@ HELP = "事業所向け: 予約受付サービス / for offices: the booking int
 SUBCOMMANDS: dict[str, str] = {
     "serve": "precheck.commands.office_serve",
     "purge": "precheck.commands.office_purge",
+    "add-user": "precheck.commands.office_add_user",
+    "remove-user": "precheck.commands.office_remove_user",
 }
 """Sub-command name -> module with `HELP`, `configure(parser)` and `execute(args) -> int`."""
 

@@ -16,7 +16,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", metavar="NAME", help="sign-in name (letters, digits, . _ -)")
     add_database_options(parser)
     parser.epilog = (
-        "パスワードは画面で 2 回入力するか、標準入力の 1 行目から読みます（引数では受け取りません）。"
+        "パスワードは画面で 2 回入力するか、標準入力の 1 行目から読みます"
+        "（引数では受け取りません）。"
         " / The password is typed twice at the prompt or read from the first line of standard"
         " input, never taken as an argument."
     )

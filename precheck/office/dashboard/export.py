@@ -40,9 +40,7 @@ def cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def bookings_csv(
-    rows: Sequence[tuple[BookingFacts, str, ReportSummary]], lang: str
-) -> bytes:
+def bookings_csv(rows: Sequence[tuple[BookingFacts, str, ReportSummary]], lang: str) -> bytes:
     """The CSV bytes (UTF-8 with BOM, CRLF line ends as Excel writes them) for `rows`.
 
     Each row is a booking, its current status and its report summary, in slot order.

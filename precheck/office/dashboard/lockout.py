@@ -22,7 +22,8 @@ def lock_duration(failures: int) -> timedelta:
     if failures < FREE_FAILURES:
         return timedelta(0)
     doublings = min(failures - FREE_FAILURES, 16)
-    return min(FIRST_LOCK * (2**doublings), MAX_LOCK)
+    lock: timedelta = FIRST_LOCK * (1 << doublings)
+    return min(lock, MAX_LOCK)
 
 
 def locked_until(failures: int, last_failure: datetime | None) -> datetime | None:

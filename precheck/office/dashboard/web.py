@@ -34,8 +34,14 @@ from precheck.i18n import LANGS
 from precheck.office.dashboard import passwords, store, views
 from precheck.office.dashboard.export import bookings_csv
 from precheck.office.dashboard.models import Counselor
-from precheck.office.dashboard.tokens import csrf_ok, csrf_token, load_secret, sign_cookie
-from precheck.office.dashboard.tokens import new_session_id, unsign_cookie
+from precheck.office.dashboard.tokens import (
+    csrf_ok,
+    csrf_token,
+    load_secret,
+    new_session_id,
+    sign_cookie,
+    unsign_cookie,
+)
 from precheck.office.models import Booking
 
 HERE = Path(__file__).parent
@@ -51,8 +57,8 @@ SIGNED_STATES = ("valid", "expired")
 only their device keys count for the same-device marker."""
 
 CSP = (
-    "default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self'; img-src 'self' data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 """Only our own files; the report's inline style is allowed (it is self-contained HTML shown in
 a sandboxed frame without scripts)."""
@@ -346,16 +352,16 @@ class Dashboard:
             else:
                 outcome, detail = await run_in_threadpool(self.try_login, name, password)
                 if outcome == "ok":
-                    response = RedirectResponse(next_url or "/", 303)
+                    redirect = RedirectResponse(next_url or "/", 303)
                     self.set_cookie(
                         request,
-                        response,
+                        redirect,
                         SESSION_COOKIE,
                         sign_cookie(self.secret, detail),
                         max_age=int(store.SESSION_MAX.total_seconds()),
                     )
-                    response.delete_cookie(PRELOGIN_COOKIE, path="/")
-                    return response
+                    redirect.delete_cookie(PRELOGIN_COOKIE, path="/")
+                    return redirect
                 if outcome == "locked":
                     until = self.local(datetime.fromisoformat(detail)).strftime("%H:%M")
                     error = ui_text("dashboard.login.locked", time=until).get(lang)
@@ -584,7 +590,11 @@ class Dashboard:
         lang = self.lang(request)
         if request.method == "GET":
             return self.render(
-                request, "upload.html", title_key="upload.title", user=user, nav="upload",
+                request,
+                "upload.html",
+                title_key="upload.title",
+                user=user,
+                nav="upload",
                 results=None,
             )
         form = await request.form(max_files=MAX_UPLOAD_FILES + 1, max_fields=10)
@@ -748,4 +758,3 @@ def _parse_aware(text: str) -> datetime | None:
     except ValueError:
         return None
     return moment.astimezone(UTC) if moment.tzinfo else None
-
