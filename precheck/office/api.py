@@ -251,6 +251,14 @@ def _validated_row(context: OfficeContext, obj: dict[str, Any], now: datetime) -
         "session_at": booking.slots[0],
         "session_end": slots[-1] + timedelta(minutes=context.settings.session_minutes),
         "report_json": report_json,
+        **verification_columns(verification, now),
+    }
+
+
+def verification_columns(verification: Any, now: datetime) -> dict[str, Any]:
+    """The booking columns that record what verifying its report said (intake and the
+    dashboard's "attach an emailed report" store it the same way)."""
+    return {
         "verification_state": str(verification.state),
         "verification_valid": bool(verification.valid),
         "verification_reasons": [reason.as_dict() for reason in verification.reasons],

@@ -674,7 +674,7 @@ class Dashboard:
             return self.not_found(request, user)
 
         def store_report() -> str | None:
-            from precheck.office.intake import verification_columns
+            from precheck.office.api import verification_columns
 
             now = self.now()
             with self.database.write() as db:
