@@ -1,0 +1,269 @@
+"""The counselors' dashboard in a real browser (Debian's headless Chromium via Selenium).
+
+A booking arrives through the real intake API over TLS; a counselor signs in, reads the day,
+opens the booking, confirms it, checks emailed reports, saves the CSV and signs out — then
+the failures: a wrong password, a locked name, a page without a session, a form without its
+CSRF token, a name that is a script. Each page is saved as a PNG under tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from precheck.office.dashboard import lockout
+from precheck.office.dashboard.accounts import add_user
+from tests import browser
+from tests.conftest import need
+from tests.dashboard_kit import (
+    NUMBER,
+    PASSWORD,
+    booking_payload,
+    post_booking,
+    signed_report,
+    write_report_file,
+)
+from tests.liveserver import serve
+from tests.tlsca import CertAuthority, make_ca
+
+WAIT = 20
+
+
+@dataclass
+class Site:
+    base: str
+    ca: CertAuthority
+    app: Any
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Site]:
+    need(browser.unavailable_reason() is None, str(browser.unavailable_reason()))
+    from precheck.office.app import create_app
+    from precheck.office.settings import make_settings
+
+    ca = make_ca(tmp_path / "tls")
+    app = create_app(make_settings(data_dir=tmp_path / "office"))
+    add_user(app.state.office.database, "sato", PASSWORD)
+    add_user(app.state.office.database, "suzuki", PASSWORD)
+    with serve(app, tls=ca) as base:
+        yield Site(base=base, ca=ca, app=app)
+
+
+@pytest.fixture
+def driver(site: Site, tmp_path: Path) -> Iterator[Any]:
+    with browser.chromium(downloads=tmp_path / "downloads", trust_cert=site.ca.cert_file) as d:
+        yield d
+
+
+def book(site: Site, **kw: Any) -> dict[str, Any]:
+    report = kw.pop("report", None) or signed_report(NUMBER)
+    answer = post_booking(site.base, booking_payload(report, **kw), str(site.ca.ca_file))
+    assert answer.status_code == 201, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def wait_for(driver: Any, css: str, text: str | None = None) -> Any:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    locator = (By.CSS_SELECTOR, css)
+    if text is not None:
+        WebDriverWait(driver, WAIT).until(ec.text_to_be_present_in_element(locator, text))
+    else:
+        WebDriverWait(driver, WAIT).until(ec.presence_of_element_located(locator))
+    return driver.find_element(*locator)
+
+
+def sign_in(driver: Any, site: Site, name: str, password: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    if "/login" not in driver.current_url:
+        driver.get(f"{site.base}/login")
+    wait_for(driver, "#password")
+    field = driver.find_element(By.ID, "name")
+    field.clear()
+    field.send_keys(name)
+    driver.find_element(By.ID, "password").send_keys(password + Keys.ENTER)
+
+
+def test_a_counselors_day(site: Site, driver: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    book(site, interpreter="手話通訳者が同席します")
+    driver.get(f"{site.base}/")
+    wait_for(driver, "h1", "ログイン")
+    assert "/login?next=" in driver.current_url
+    browser.screenshot(driver, "01-login")
+
+    # keyboard only: the name field has focus, Tab goes to the password, Enter signs in
+    assert driver.switch_to.active_element.get_attribute("id") == "name"
+    driver.switch_to.active_element.send_keys("sato" + Keys.TAB)
+    assert driver.switch_to.active_element.get_attribute("id") == "password"
+    driver.switch_to.active_element.send_keys(PASSWORD + Keys.ENTER)
+
+    wait_for(driver, "h1", "予約一覧")
+    # the first Tab reaches the skip link, whose Enter moves the focus to the content
+    ActionChains(driver).send_keys(Keys.TAB).perform()
+    assert driver.switch_to.active_element.get_attribute("class") == "skip"
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    assert driver.switch_to.active_element.get_attribute("id") == "main"
+    row = wait_for(driver, "tbody tr")
+    assert "山田 太郎" in row.text and NUMBER in row.text and "✓ 有効" in row.text
+    cookies = {c["name"]: c for c in driver.get_cookies()}
+    session = cookies["precheck_session"]
+    assert session["secure"] and session["httpOnly"] and session["sameSite"] == "Lax"
+    browser.screenshot(driver, "02-day-view")
+    assert driver.execute_script(
+        "return document.documentElement.scrollWidth <= window.innerWidth"
+    )
+
+    # 200 % zoom: half the CSS width; the page reflows instead of scrolling sideways
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 640, "height": 900, "deviceScaleFactor": 2, "mobile": False},
+    )
+    driver.refresh()
+    wait_for(driver, "h1", "予約一覧")
+    assert driver.execute_script(
+        "return document.documentElement.scrollWidth <= window.innerWidth + 1"
+    )
+    browser.screenshot(driver, "02b-day-view-200pct")
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    driver.find_element(By.LINK_TEXT, "English").click()
+    wait_for(driver, "h1", "Bookings")
+    browser.screenshot(driver, "02c-day-view-en")
+    driver.find_element(By.LINK_TEXT, "日本語").click()
+    wait_for(driver, "h1", "予約一覧")
+
+    driver.find_element(By.LINK_TEXT, "山田 太郎").click()
+    wait_for(driver, "h1", "予約の詳細")
+    assert "手話通訳者が同席します" in driver.find_element(By.TAG_NAME, "main").text
+    frame = driver.find_element(By.CSS_SELECTOR, "iframe.report")
+    assert frame.get_attribute("sandbox") == ""
+    browser.screenshot(driver, "03-booking")
+    driver.switch_to.frame(frame)
+    inside = driver.find_element(By.TAG_NAME, "body").text
+    assert "ハローワーク砺波" in inside
+    driver.switch_to.default_content()
+
+    radios = driver.find_elements(By.CSS_SELECTOR, "input[name=slot]")
+    assert len(radios) == 2
+    radios[1].click()
+    driver.find_element(By.XPATH, "//button[contains(., '予約を確定し')]").click()
+    wait_for(driver, ".flash", "記録しました: 確定・日時と URL を送付済み")
+    history = driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=actions] table")
+    assert "sato" in history.text
+    browser.screenshot(driver, "04-confirmed")
+
+    # a report that came by email: the right one, and a tampered copy
+    right = signed_report(NUMBER)
+    tampered = json.loads(json.dumps(right))
+    tampered["results"][0]["status"] = "PASS"
+    tampered["overall"] = "ready"
+    folder = tmp_path / "mail"
+    files = [
+        write_report_file(folder, right, "precheck-report.json"),
+        write_report_file(folder, tampered, "precheck-report-edited.json"),
+    ]
+    driver.find_element(By.LINK_TEXT, "メールで届いたレポートの確認").click()
+    wait_for(driver, "h1", "メールで届いたレポートの確認")
+    browser.screenshot(driver, "05-upload")
+    driver.find_element(By.ID, "reports").send_keys("\n".join(str(f) for f in files))
+    wait_for(driver, "#chosen", "precheck-report-edited.json")
+    driver.find_element(By.XPATH, "//button[contains(., '確認する')]").click()
+    results = wait_for(driver, "#results")
+    articles = driver.find_elements(By.CSS_SELECTOR, "article.result")
+    assert "✓ 有効" in articles[0].text
+    assert "改ざん・署名不正" in articles[1].text
+    assert results.text
+    browser.screenshot(driver, "06-upload-results")
+
+    # the day's CSV, downloaded by the browser
+    driver.find_element(By.LINK_TEXT, "予約一覧").click()
+    wait_for(driver, "h1", "予約一覧")
+    link = driver.find_element(By.PARTIAL_LINK_TEXT, "の予約を CSV で保存")
+    link.click()
+    downloads = tmp_path / "downloads"
+    deadline = time.monotonic() + WAIT
+    saved: list[Path] = []
+    while time.monotonic() < deadline:
+        saved = [p for p in downloads.glob("bookings-*.csv")]
+        if saved:
+            break
+        time.sleep(0.1)
+    assert saved, "the CSV was not downloaded"
+    data = saved[0].read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and "山田 太郎".encode() in data
+
+    driver.find_element(By.XPATH, "//button[contains(., 'ログアウト')]").click()
+    wait_for(driver, ".flash", "ログアウトしました")
+    browser.screenshot(driver, "07-signed-out")
+    driver.get(f"{site.base}/")
+    wait_for(driver, "h1", "ログイン")
+
+
+def test_failures_a_counselor_may_meet(site: Site, driver: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    evil = "<script>window.owned = 1; document.title = 'owned'</script>"
+    book(site, name=evil)
+
+    # a page opened without a session goes to the sign-in page, and back after it
+    driver.get(f"{site.base}/bookings/1")
+    wait_for(driver, "h1", "ログイン")
+    browser.screenshot(driver, "10-no-session")
+    sign_in(driver, site, "suzuki", PASSWORD)
+    wait_for(driver, "h1", "予約の詳細")
+    assert driver.current_url.endswith("/bookings/1")
+
+    # the script in the name is shown as text and never runs
+    name = driver.find_element(By.XPATH, "//dt[.='氏名']/following-sibling::dd[1]")
+    assert name.text == evil
+    assert driver.execute_script("return window.owned === undefined")
+    assert driver.title != "owned"
+    browser.screenshot(driver, "11-script-name-as-text")
+    driver.find_element(By.LINK_TEXT, "予約一覧に戻る").click()
+    wait_for(driver, "h1", "予約一覧")
+    assert evil in driver.find_element(By.CSS_SELECTOR, "tbody").text
+    assert driver.execute_script("return window.owned === undefined")
+
+    # a form posted without its CSRF token is refused and changes nothing
+    driver.get(f"{site.base}/bookings/1")
+    wait_for(driver, "h1", "予約の詳細")
+    driver.execute_script(
+        "document.querySelectorAll('input[name=csrf_token]').forEach(e => e.remove())"
+    )
+    driver.find_element(By.XPATH, "//button[contains(., '電話でキャンセル')]").click()
+    wait_for(driver, "h1", "画面の有効期限が切れた")
+    browser.screenshot(driver, "12-csrf-refused")
+    driver.get(f"{site.base}/bookings/1")
+    wait_for(driver, "dl.fields", "受付（未確定）")
+    driver.find_element(By.XPATH, "//button[contains(., 'ログアウト')]").click()
+    wait_for(driver, ".flash", "ログアウトしました")
+
+    # a wrong password, then the lock
+    sign_in(driver, site, "sato", "not the password")
+    wait_for(driver, ".error", "名前またはパスワードが違います")
+    assert driver.find_element(By.ID, "name").get_attribute("value") == "sato"
+    browser.screenshot(driver, "13-wrong-password")
+    for attempt in range(lockout.FREE_FAILURES - 1):
+        sign_in(driver, site, "sato", f"still wrong {attempt}")
+        wait_for(driver, ".error")
+    wait_for(driver, ".error", "ログインできません")
+    sign_in(driver, site, "sato", PASSWORD)
+    wait_for(driver, ".error", "ログインできません")
+    assert "/login" in driver.current_url
+    browser.screenshot(driver, "14-locked")
