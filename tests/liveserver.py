@@ -31,7 +31,7 @@ def serve(app: Any, *, tls: CertAuthority | None = None, **options: Any) -> Iter
         ssl_keyfile=tls.key_file if tls else None,
         log_level="warning",
         proxy_headers=False,
-        timeout_graceful_shutdown=3,
+        timeout_graceful_shutdown=1,
         **options,
     )
     server = uvicorn.Server(config)

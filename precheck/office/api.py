@@ -25,7 +25,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
@@ -35,7 +35,6 @@ from precheck.model import Text
 from precheck.office.errors import ApiError, error_body
 
 if TYPE_CHECKING:
-    from sqlalchemy import CursorResult
     from sqlalchemy.sql.dml import Insert
 
     from precheck.office.app import OfficeContext
@@ -138,18 +137,40 @@ async def post_booking(request: Request) -> Response:
     if media != "application/json":
         raise ApiError(415, "unsupported-media-type")
     body = await read_limited(request, context.settings.max_body_bytes)
+    header_key = request.headers.get("idempotency-key")
     try:
-        answer = await run_in_threadpool(receive, context, body)
+        answer = await run_in_threadpool(receive, context, body, header_key=header_key)
     except OperationalError as exc:
         log.error("database unavailable (%s)", type(exc.orig).__name__)
         raise ApiError(503, "unavailable", headers={"Retry-After": "10"}) from None
     return Response(answer.body, status_code=answer.status, media_type="application/json")
 
 
-def receive(context: OfficeContext, body: bytes, now: datetime | None = None) -> Answer:
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Refuse `{"a": 1, "a": 2}`: parsers disagree on which wins, so the stored booking and the
+    verified report could differ from what another reader sees."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def receive(
+    context: OfficeContext,
+    body: bytes,
+    *,
+    header_key: str | None = None,
+    now: datetime | None = None,
+) -> Answer:
     """Everything after the body is read: synchronous, for a worker thread (and for tests)."""
     try:
-        obj = json.loads(body.decode("utf-8"))
+        obj = json.loads(body.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise ApiError(400, "malformed-json") from None
     if not isinstance(obj, dict):
@@ -159,6 +180,9 @@ def receive(context: OfficeContext, body: bytes, now: datetime | None = None) ->
         raise ApiError(422, "invalid-booking", fields={path: _text("field.unstorable")})
     digest = request_digest(obj)
     key = obj.get("idempotency_key")
+    if header_key is not None and header_key != key:
+        fields = {"idempotency_key": _text("field.key-mismatch")}
+        raise ApiError(422, "invalid-booking", fields=fields)
     if isinstance(key, str) and 0 < len(key) <= KEY_MAX:
         stored = _stored_answer(context, key, digest)
         if stored is not None:
@@ -316,8 +340,8 @@ def _insert_once(context: OfficeContext, row: dict[str, Any], attempts: int = 5)
         statement = _insert_unless_key_exists(database.dialect, values)
         try:
             with database.write() as session:
-                inserted = cast("CursorResult[Any]", session.execute(statement)).rowcount
-                if inserted:
+                inserted = session.execute(statement).scalar_one_or_none()
+                if inserted is not None:
                     log.info(
                         "booking stored (%s, report %s)", answer.status, row["verification_state"]
                     )
@@ -336,23 +360,28 @@ def _insert_once(context: OfficeContext, row: dict[str, Any], attempts: int = 5)
 
 
 def _insert_unless_key_exists(dialect: str, values: dict[str, Any]) -> Insert:
-    """INSERT … ON CONFLICT (idempotency_key) DO NOTHING, in the dialect's own spelling."""
+    """INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, in the dialect's own
+    spelling: an id back means this request stored the booking (rowcount is not reliable for
+    this statement across drivers; psycopg reports -1)."""
     from precheck.office.models import Booking
 
+    table = Booking.__table__  # Core, not the ORM entity: its RETURNING works on both drivers
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
         return (
-            pg_insert(Booking)
+            pg_insert(table)
             .values(values)
-            .on_conflict_do_nothing(index_elements=[Booking.idempotency_key])
+            .on_conflict_do_nothing(index_elements=[table.c.idempotency_key])
+            .returning(table.c.id)
         )
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return (
-        sqlite_insert(Booking)
+        sqlite_insert(table)
         .values(values)
-        .on_conflict_do_nothing(index_elements=[Booking.idempotency_key])
+        .on_conflict_do_nothing(index_elements=[table.c.idempotency_key])
+        .returning(table.c.id)
     )
 
 
