@@ -1,71 +1,39 @@
-"""What the dashboard tests share: a real signed report, a booking posted through the real
-intake API, and a counselor signed in over real HTTP."""
+"""What the dashboard tests share: the office service with counselor accounts, reached as a
+browser would (cookies, CSRF tokens), and bookings posted through the real intake API.
+
+Bookings and reports come from `tests.intake_data` (a real run signed by a real device key,
+built into the intake JSON by the booking package), the service from `tests.office_fixtures`.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import requests
 
+from tests import intake_data
+
 PASSWORD = "correct horse battery staple"
-NUMBER = "16050-12345678"
-
-
-def signed_report(number: str | None = NUMBER, now: datetime | None = None) -> dict[str, Any]:
-    """A report signed by this test's device key, from real checks of this machine."""
-    from precheck.catalogue import load_catalogue
-    from precheck.host import LiveHost
-    from precheck.profile import load_profile
-    from precheck.report import make_report
-    from precheck.runner import run_checks
-
-    catalogue = load_catalogue()
-    profile = load_profile()
-    run = run_checks(LiveHost(), catalogue, profile=profile, only=["os-support", "load"])
-    return make_report(run, catalogue, profile, job_seeker_number=number, now=now)
+NUMBER = intake_data.NUMBER
 
 
 def booking_payload(
-    report: dict[str, Any],
+    report: dict[str, Any] | None = None,
     *,
-    name: str = "山田 太郎",
     number: str = NUMBER,
-    interpreter: str = "",
-    choices: int = 2,
+    name: str | None = None,
+    interpreter: str | None = None,
 ) -> dict[str, Any]:
-    """The intake JSON the booking client would send, built by the booking code itself."""
-    from precheck.booking.form import Booking
-    from precheck.booking.payload import build_payload
-    from precheck.booking.rules import next_bookable
-    from precheck.profile import load_profile
-
-    profile = load_profile()
-    now = datetime.now(UTC)
-    slots = tuple(next_bookable(profile, now, count=choices))
-    booking = Booking(
-        name=name,
-        job_seeker_number=number,
-        email="taro@example.jp",
-        phone="090-1234-5678",
-        slots=slots,
-        topic="事務職への応募について",
-        interpreter=interpreter,
-    )
-    return build_payload(booking, report=report, consent_at=now, profile=profile)
-
-
-def post_booking(base: str, payload: dict[str, Any], verify: str | bool) -> requests.Response:
-    return requests.post(
-        f"{base}/api/v1/bookings",
-        json=payload,
-        headers={"Idempotency-Key": payload["idempotency_key"]},
-        verify=verify,
-        timeout=30,
-    )
+    """`intake_data.payload` with the fields a dashboard test wants to see changed."""
+    payload = intake_data.payload(report=report, number=number)
+    if name is not None:
+        payload["applicant"]["name"] = name
+    if interpreter is not None:
+        payload["interpreter"] = interpreter
+    return payload
 
 
 _TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]*)"')
@@ -79,15 +47,24 @@ def csrf_of(html: str) -> str:
 
 @dataclass
 class Office:
-    """A running office service and the way to reach it."""
+    """A running office service seen from a counselor's side."""
 
     base: str
-    verify: str | bool
+    verify: str
     app: Any
 
     @property
     def database(self) -> Any:
         return self.app.state.office.database
+
+    def book(self, payload: dict[str, Any]) -> requests.Response:
+        return requests.post(
+            f"{self.base}/api/v1/bookings",
+            json=payload,
+            headers={"Idempotency-Key": payload["idempotency_key"]},
+            verify=self.verify,
+            timeout=30,
+        )
 
     def client(self) -> requests.Session:
         """A cookie jar that trusts the test CA (and, unlike `Session.verify` alone, is not

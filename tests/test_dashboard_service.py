@@ -8,46 +8,32 @@ import base64
 import csv
 import io
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from markupsafe import escape
 
-from precheck.office.dashboard import lockout, store
+from precheck.office.dashboard import lockout, store, views
 from precheck.office.dashboard.accounts import add_user
-from tests.dashboard_kit import (
-    NUMBER,
-    PASSWORD,
-    Office,
-    booking_payload,
-    csrf_of,
-    login,
-    post_booking,
-    signed_report,
-)
+from precheck.report import verify_report
+from tests.dashboard_kit import NUMBER, PASSWORD, Office, booking_payload, csrf_of, login
+from tests.intake_data import signed_report
 from tests.liveserver import serve
-from tests.tlsca import make_ca
+from tests.office_fixtures import Service, ca, service  # noqa: F401
 
 
 @pytest.fixture
-def office(office_database_url: str, tmp_path: Path) -> Iterator[Office]:
-    from precheck.office.app import create_app
-    from precheck.office.settings import make_settings
-
-    ca = make_ca(tmp_path / "tls")
-    settings = make_settings(data_dir=tmp_path / "office", database_url=office_database_url)
-    app = create_app(settings)
-    add_user(app.state.office.database, "sato", PASSWORD)
-    with serve(app, tls=ca) as base:
-        yield Office(base=base, verify=str(ca.ca_file), app=app)
+def office(service: Service) -> Office:  # noqa: F811 (the fixture imported above)
+    """The intake service of `tests.office_fixtures` (SQLite and PostgreSQL) with a counselor."""
+    add_user(service.context.database, "sato", PASSWORD)
+    return Office(base=service.url, verify=str(service.ca.ca_file), app=service.app)
 
 
 def _book(office: Office, **kw: Any) -> int:
-    report = kw.pop("report", None) or signed_report(kw.get("number", NUMBER))
-    answer = post_booking(office.base, booking_payload(report, **kw), office.verify)
+    answer = office.book(booking_payload(**kw))
     assert answer.status_code in (201, 422), answer.text
     with office.database.read() as db:
         from sqlalchemy import select
@@ -236,10 +222,17 @@ def test_day_view_shows_bookings_failing_first_and_escapes_names(office: Office)
     assert "&lt;script&gt;document.title=&#39;owned&#39;&lt;/script&gt;" in page.text
     assert NUMBER in page.text and f'href="/bookings/{booking_id}"' in page.text
     assert "✓ 有効" in page.text
-    cells = page.text.split('<ul class="checks">', 1)[1].split("</ul>", 1)[0]
-    statuses = [s for s in ("要対応", "確認できず", "注意") if s in cells]
-    positions = [cells.index(s) for s in statuses]
-    assert positions == sorted(positions), "failing checks come first"
+    with office.database.read() as db:
+        stored = store.get_booking(db, booking_id)
+        assert stored is not None and stored.report_json
+        verification = verify_report(stored.report_json.encode())
+    lines = [
+        str(escape(views.one_line(r, "ja"))) for r in views.failing_first(verification.failing)
+    ]
+    positions = [page.text.index(line) for line in lines]
+    assert positions == sorted(positions), "the report's problems, failing checks first"
+    if not lines:
+        assert "すべて OK" in page.text
     english = office.get(session, "/?lang=en")
     assert "Bookings" in english.text and 'lang="en"' in english.text
     assert "precheck_lang=en" in english.headers["set-cookie"]
@@ -344,7 +337,7 @@ def test_upload_verifies_like_precheck_verify_and_stores_nothing(office: Office)
     booking_id = _book(office, report=wrong_number)  # the job seeker attached the wrong report
     right = signed_report(NUMBER)
     tampered = json.loads(json.dumps(right))
-    tampered["overall"] = "ready" if right["overall"] != "ready" else "not-ready"
+    tampered["job_seeker_number_sha256"] = "0" * 64  # edited after signing
     session = office.signed_in()
     token = csrf_of(office.get(session, "/upload").text)
     files = [
