@@ -145,8 +145,17 @@ def execute(args: argparse.Namespace) -> int:
                 if scheme == "http" and not _is_loopback(args.host):
                     say("office.plain-http")
 
+    from precheck.office.dashboard.tokens import SecretError
+
+    try:
+        app = create_app(settings, database=database)
+    except SecretError as exc:
+        database.dispose()
+        sock.close()
+        say("dashboard.secret", detail=str(exc))
+        return exitcodes.USAGE
     config = uvicorn.Config(
-        create_app(settings, database=database),
+        app,
         ssl_certfile=args.tls_cert,
         ssl_keyfile=args.tls_key,
         proxy_headers=args.forwarded_allow_ips is not None,
