@@ -164,8 +164,10 @@ def test_a_key_file_others_can_read_is_made_private_again() -> None:
     signed()
     path = DATA() / KEY_FILE
     os.chmod(path, 0o644)
+    os.chmod(DATA(), 0o755)
     assert load_device_key().status == "existing"
     assert path.stat().st_mode & 0o777 == 0o600
+    assert DATA().stat().st_mode & 0o777 == 0o700
 
 
 def test_key_that_cannot_be_saved_is_a_report_error(tmp_path: Path, monkeypatch: Any) -> None:
