@@ -176,6 +176,19 @@ def test_a_counselors_day(site: Site, driver: Any, tmp_path: Path) -> None:
     driver.find_element(By.LINK_TEXT, "メールで届いたレポートの確認").click()
     wait_for(driver, "h1", "メールで届いたレポートの確認")
     browser.screenshot(driver, "05-upload")
+    dropped = driver.execute_script(
+        """
+        const files = new DataTransfer();
+        files.items.add(new File(['{}'], 'dropped.json', {type: 'application/json'}));
+        const zone = document.getElementById('dropzone');
+        zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: files, bubbles: true}));
+        const over = zone.classList.contains('over');
+        zone.dispatchEvent(new DragEvent('drop', {dataTransfer: files, bubbles: true}));
+        return [over, document.getElementById('reports').files.length];
+        """
+    )
+    assert dropped == [True, 1], "a dropped file fills the file field"
+    wait_for(driver, "#chosen", "dropped.json")
     driver.find_element(By.ID, "reports").send_keys("\n".join(str(f) for f in files))
     wait_for(driver, "#chosen", "precheck-report-edited.json")
     driver.find_element(By.XPATH, "//button[contains(., '確認する')]").click()
