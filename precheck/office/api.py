@@ -355,9 +355,12 @@ def _insert_unless_key_exists(dialect: str, values: dict[str, Any]) -> Insert:
     """INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, in the dialect's own
     spelling: an id back means this request stored the booking (rowcount is not reliable for
     this statement across drivers; psycopg reports -1)."""
+    from sqlalchemy import Table
+
     from precheck.office.models import Booking
 
     table = Booking.__table__  # Core, not the ORM entity: its RETURNING works on both drivers
+    assert isinstance(table, Table)
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
