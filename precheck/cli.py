@@ -17,6 +17,8 @@ COMMANDS: dict[str, str] = {
     "run": "precheck.commands.run",
     "replay": "precheck.commands.replay",
     "list": "precheck.commands.list_checks",
+    "verify": "precheck.commands.verify",
+    "show": "precheck.commands.show",
     "book": "precheck.commands.book",
     "outbox": "precheck.commands.outbox",
 }
