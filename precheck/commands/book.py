@@ -312,7 +312,9 @@ def _consent(
 
     contact = profile.get("contact", {})
     where = contact.get("where", {})
-    terms = str(contact.get("terms_url", "")) or str(where.get(console.lang, ""))
+    terms = str(contact.get("terms_url", "")) or console.text(
+        "booking.consent.terms-unknown", where=str(where.get(console.lang, ""))
+    )
     console.say("booking.consent.summary", terms=terms, office=profile["name"][console.lang])
     if args.yes:
         console.say("booking.consent.given-by-option")
