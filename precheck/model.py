@@ -30,7 +30,7 @@ class Verdict:
     """What a decide function concludes: a status and a message code from the check's catalogue.
 
     Deciders return codes, not prose, so every sentence a user reads lives in `checks/`.
-    `params` fill the placeholders of the catalogue message and its remediation.
+    `params` fill the {names} in the catalogue message and its remediation.
     """
 
     status: Status

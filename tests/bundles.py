@@ -17,16 +17,16 @@ def error(reason: str, detail: str = "") -> dict[str, Any]:
 
 
 def linux_bundle(
-    now: str = "2026-11-24T03:00:00+00:00", **entries: dict[str, Any]
+    entries: dict[str, dict[str, Any]] | None = None, *, now: str = "2026-11-24T03:00:00+00:00"
 ) -> dict[str, Any]:
-    """A Linux machine's bundle; keyword names use `__` for `:` and `_` for `/` is not used."""
+    """A Linux machine's bundle: its platform and clock plus `entries`."""
     base: dict[str, dict[str, Any]] = {
         "sys:platform": ok(
             {"system": "linux", "release": "6.1.0", "version": "#1 SMP", "machine": "x86_64"}
         ),
         "sys:now": ok(now),
     }
-    return {"format": FORMAT, "version": VERSION, "entries": {**base, **entries}}
+    return {"format": FORMAT, "version": VERSION, "entries": {**base, **(entries or {})}}
 
 
 def replay(bundle: dict[str, Any]) -> ReplayHost:

@@ -45,7 +45,7 @@ def test_every_code_a_probe_returns_has_a_message_and_remediation() -> None:
             and isinstance(node.args[0], ast.Constant)
         }
         assert codes, check_id
-        for code in codes:
+        for code in map(str, codes):
             text = spec.messages.get(code) or ui_text(code)
             assert text.ja != code, f"{check_id}: no message for {code!r}"
 

@@ -145,7 +145,12 @@ def test_unwritable_evidence_path_keeps_the_verdict_and_says_why(tmp_path: Path)
 
 def test_live_host_answers_are_cached_per_key() -> None:
     host = LiveHost()
-    calls = []
-    host.ask("sys:test", lambda: calls.append(1) or "x")
-    host.ask("sys:test", lambda: calls.append(1) or "x")
+    calls: list[int] = []
+
+    def produce() -> str:
+        calls.append(1)
+        return "x"
+
+    host.ask("sys:test", produce)
+    host.ask("sys:test", produce)
     assert calls == [1]

@@ -16,7 +16,7 @@ from tests.conftest import sample
 def check(
     os_release: str, now: str = "2026-11-24T03:00:00+00:00", **entries: dict[str, Any]
 ) -> tuple[Status, str, dict[str, Any]]:
-    bundle = linux_bundle(now=now, **{"file:/etc/os-release": ok(sample(os_release))}, **entries)
+    bundle = linux_bundle({"file:/etc/os-release": ok(sample(os_release)), **entries}, now=now)
     result = run_checks(replay(bundle), load_catalogue(), only=["os-support"]).results[0]
     return result.status, result.code, result.facts
 
@@ -104,9 +104,7 @@ def test_old_table_warns() -> None:
 
 
 def test_missing_os_release_is_unknown() -> None:
-    bundle = linux_bundle(
-        **{"file:/etc/os-release": ok(None), "file:/usr/lib/os-release": ok(None)}
-    )
+    bundle = linux_bundle({"file:/etc/os-release": ok(None), "file:/usr/lib/os-release": ok(None)})
     result = run_checks(replay(bundle), load_catalogue(), only=["os-support"]).results[0]
     assert (result.status, result.code) == (Status.UNKNOWN, "unidentified")
 

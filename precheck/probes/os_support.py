@@ -91,7 +91,8 @@ def decide(facts: Facts, ctx: Context) -> Verdict:
     now = datetime.fromisoformat(facts["now"])
     today = now.date()
     until = date.fromisoformat(row["supported_until"])
-    params: dict[str, Any] = {"os": row["name"], "eol": until.isoformat()}
+    as_of = date.fromisoformat(table["as_of"])
+    params: dict[str, Any] = {"os": row["name"], "eol": until.isoformat(), "as_of": as_of}
     th = ctx.thresholds
     if today > until:
         return Verdict(Status.FAIL, "eol", params)
@@ -121,7 +122,6 @@ def decide(facts: Facts, ctx: Context) -> Verdict:
     days_left = (until - today).days
     if days_left <= th.get("eol_warn_days", 90):
         return Verdict(Status.WARN, "eol-soon", {**params, "days": days_left})
-    as_of = date.fromisoformat(table["as_of"])
     if today - as_of > timedelta(days=th.get("table_max_age_days", 180)):
         return Verdict(Status.WARN, "table-stale", {**params, "as_of": as_of.isoformat()})
     return Verdict(Status.PASS, "supported", params)
