@@ -75,11 +75,11 @@ def form_args(**changes: Any) -> list[str]:
 
 
 def book(
-    tmp_path: Path, *extra: str, lang: str = "en", **changes: Any
+    tmp_path: Path, *extra: str, lang: str = "en", changes: dict[str, Any] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return precheck(
         "book",
-        *form_args(**changes),
+        *form_args(**(changes or {})),
         "--private-room",
         "--yes",
         "--no-open",
@@ -100,7 +100,7 @@ def drafts(tmp_path: Path) -> tuple[Path, Path]:
 def test_scripted_booking_makes_a_draft_an_independent_reader_accepts(tmp_path: Path) -> None:
     need(shutil.which("munpack") is not None, "munpack (Debian package mpack) is installed")
     slots = bookable(2)
-    done = book(tmp_path, **{"--slot": slots, "--interpreter": "手話通訳者 1名"})
+    done = book(tmp_path, changes={"--slot": slots, "--interpreter": "手話通訳者 1名"})
     assert done.returncode == 0, done.stdout + done.stderr
     eml, ics = drafts(tmp_path)
     assert stat.S_IMODE(eml.stat().st_mode) == 0o600
@@ -166,7 +166,7 @@ def test_existing_report_for_the_number_is_reused(tmp_path: Path) -> None:
     assert "checking this PC first" not in done.stdout
     assert str(reports[0]) in done.stdout
     # a report for another number is not attached: a new one is made
-    other = book(tmp_path, **{"--job-seeker-number": "27520-1391873"})
+    other = book(tmp_path, changes={"--job-seeker-number": "27520-1391873"})
     assert other.returncode == 0, other.stdout + other.stderr
     assert "checking this PC first" in other.stdout
     after = sorted(Path(os.environ["PRECHECK_REPORTS_DIR"]).glob("precheck-report-*.json"))
@@ -177,7 +177,7 @@ def test_bad_fields_are_all_reported_and_kept_as_a_draft(tmp_path: Path) -> None
     weekend = "2030-01-05T10:00"  # a Saturday
     done = book(
         tmp_path,
-        **{
+        changes={
             "--email": "taro@",
             "--phone": "12345",
             "--job-seeker-number": "１６０５０",
@@ -199,13 +199,13 @@ def test_bad_fields_are_all_reported_and_kept_as_a_draft(tmp_path: Path) -> None
     saved = draft.load_draft()
     assert saved["email"] == "taro@" and saved["slots"] == [weekend]
     assert saved["name"] == "山田 太郎" and saved["private_room"] is True
-    ja = book(tmp_path, lang="ja", **{"--slot": [weekend]})
+    ja = book(tmp_path, lang="ja", changes={"--slot": [weekend]})
     assert ja.returncode == 20
     assert "土曜・日曜は閉庁日です" in ja.stdout
 
 
 def test_past_and_outside_window_are_refused(tmp_path: Path) -> None:
-    done = book(tmp_path, **{"--slot": ["2020-06-01T10:00", "2030-06-03T12:00"]})
+    done = book(tmp_path, changes={"--slot": ["2020-06-01T10:00", "2030-06-03T12:00"]})
     assert done.returncode == 20
     assert "is in the past" in done.stdout
     assert "outside the bookable hours" in done.stdout

@@ -32,7 +32,7 @@ from precheck.profile import load_profile
 from tests.tlsca import LocalCA, make_ca
 
 JST = ZoneInfo("Asia/Tokyo")
-FAST = {"backoff": 0.01, "timeout": (2.0, 0.5)}
+FAST: dict[str, Any] = {"backoff": 0.01, "timeout": (2.0, 0.5)}
 
 
 class Office:
