@@ -186,9 +186,9 @@ def test_bad_fields_are_all_reported_and_kept_as_a_draft(tmp_path: Path) -> None
     )
     assert done.returncode == 20
     for expected in (
-        "③ email",
-        "④ phone",
-        "② job seeker number",
+        "③ The email address is not valid",
+        "④ The phone number is not valid",
+        "② Enter the job seeker number as 5 digits",
         "Saturdays and Sundays",
         "draft",
     ):
@@ -353,7 +353,7 @@ def test_interactive_on_a_terminal(tmp_path: Path) -> None:
         child.expect(prompt)
         child.sendline(answer)
     child.expect("Please correct")
-    child.expect("③ email")
+    child.expect("③ The email address is not valid")
     child.expect(r"Email address \[taro@\]")  # asked again, what was typed offered
     child.sendline("taro@example.jp")
     child.expect("do you agree")

@@ -289,7 +289,9 @@ def _show_errors(console: Console, errors: list[Any]) -> None:
         label = console.text(f"booking.cli.label.{name}")
         for error in found:
             mark = "✗" if error.severity == "refused" else "⚠"
-            print(f"  {mark} [{label}] {error.text.get(console.lang)}", file=console.out)
+            message = error.text.get(console.lang)
+            prefix = "" if message.startswith(label[:1]) else f"[{label}] "
+            print(f"  {mark} {prefix}{message}", file=console.out)
 
 
 def _keep_draft(console: Console, values: dict[str, Any]) -> None:
