@@ -423,3 +423,37 @@ def test_opener_uses_the_desktop_handler(tmp_path: Path, monkeypatch: pytest.Mon
     assert log.read_text().split() == ["/tmp/x.eml"]
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     assert not opener.open_with_default("/tmp/x.eml", "message/rfc822")
+
+
+def test_mailto_fallback_names_the_report_to_attach(tmp_path: Path) -> None:
+    import urllib.parse
+
+    from precheck.booking import form, mail
+
+    profile = load_profile()
+    now = rules.office_now(profile)
+    booking, errors = form.validate_form(
+        {
+            "name": "山田 太郎",
+            "job_seeker_number": NUMBER,
+            "email": "taro@example.jp",
+            "phone": "090-1234-5678",
+            "slots": bookable(1),
+            "topic": "応募書類の相談",
+            "private_room": True,
+        },
+        profile,
+        now,
+    )
+    assert booking is not None, errors
+    report = mail.ReportFiles(tmp_path / "precheck-report-x.json", b"{}", "", "ready", "valid")
+    link = mail.mailto_url(
+        booking, profile, report=report, consent_at=now, lang="ja", to="online@example.go.jp"
+    )
+    parsed = urllib.parse.urlsplit(link)
+    assert parsed.scheme == "mailto" and parsed.path == "online@example.go.jp"
+    query = urllib.parse.parse_qs(parsed.query)
+    assert query["subject"] == [mail.subject(booking, profile)]
+    [body] = query["body"]
+    assert str(report.json_path) in body.splitlines()[0]
+    assert "① 氏名: 山田 太郎" in body and "\r\n" in body
