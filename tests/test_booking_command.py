@@ -457,3 +457,19 @@ def test_mailto_fallback_names_the_report_to_attach(tmp_path: Path) -> None:
     [body] = query["body"]
     assert str(report.json_path) in body.splitlines()[0]
     assert "① 氏名: 山田 太郎" in body and "\r\n" in body
+
+
+def test_ctrl_c_keeps_what_was_typed(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    command = ["-m", "precheck", "book", "--lang", "en", "--no-open", "--topic", "面接の練習"]
+    child = pexpect.spawn(sys.executable, command, encoding="utf-8", timeout=60)
+    child.expect("Name")
+    child.sendline("山田 太郎")
+    child.expect("Job seeker number")
+    child.sendintr()
+    child.expect("Interrupted")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    saved = draft.load_draft()
+    assert saved["name"] == "山田 太郎" and saved["topic"] == "面接の練習"

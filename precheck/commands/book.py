@@ -163,9 +163,6 @@ def _book(
     args: argparse.Namespace, profile: dict[str, Any], given: dict[str, Any], console: Console
 ) -> int:
     from precheck.booking import draft
-    from precheck.booking import rules as booking_rules
-    from precheck.booking.form import validate_form
-    from precheck.fsutil import WriteError
 
     values: dict[str, Any] = {}
     if console.interactive:
@@ -173,6 +170,25 @@ def _book(
         if values:
             console.say("booking.cli.draft-loaded")
     values.update({k: v for k, v in given.items() if v not in (None, [], "")})
+    try:
+        return _steps(args, profile, given, values, console)
+    except (KeyboardInterrupt, EOFError):
+        _keep_draft(console, values)  # nothing typed is lost, whenever the user stops
+        raise
+
+
+def _steps(
+    args: argparse.Namespace,
+    profile: dict[str, Any],
+    given: dict[str, Any],
+    values: dict[str, Any],
+    console: Console,
+) -> int:
+    from precheck.booking import draft
+    from precheck.booking import rules as booking_rules
+    from precheck.booking.form import validate_form
+    from precheck.fsutil import WriteError
+
     if console.interactive:
         console.say("booking.cli.intro", office=profile["name"][console.lang])
         _ask_fields(console, profile, values, [k for k in _ASKED if k not in _given_keys(given)])
