@@ -31,7 +31,9 @@ from precheck.report.keys import KEY_FILE, SALT_FILE, load_device_key
 from precheck.report.verify import read_limited
 from tests.reports import live_run, new_key, resign, signed
 
-DATA = lambda: Path(os.environ["PRECHECK_DATA_DIR"])  # noqa: E731
+
+def data_folder() -> Path:
+    return Path(os.environ["PRECHECK_DATA_DIR"])
 
 
 def at(report: dict[str, Any], field: str) -> datetime:
@@ -119,9 +121,9 @@ def test_key_is_made_once_private_and_reused() -> None:
     assert second["device"]["key_status"] == "existing"
     assert first["signature"]["key_fingerprint"] == second["signature"]["key_fingerprint"]
     assert first["device"]["id"] == second["device"]["id"]
-    assert (DATA() / KEY_FILE).stat().st_mode & 0o777 == 0o600
-    assert (DATA() / SALT_FILE).stat().st_mode & 0o777 == 0o600
-    assert DATA().stat().st_mode & 0o777 == 0o700
+    assert (data_folder() / KEY_FILE).stat().st_mode & 0o777 == 0o600
+    assert (data_folder() / SALT_FILE).stat().st_mode & 0o777 == 0o600
+    assert data_folder().stat().st_mode & 0o777 == 0o700
 
 
 @pytest.mark.parametrize(
@@ -135,12 +137,12 @@ def test_key_is_made_once_private_and_reused() -> None:
 )
 def test_damaged_or_unreadable_key_is_replaced_not_a_crash(damage: Any, why: str) -> None:
     before = signed()
-    path = DATA() / KEY_FILE
+    path = data_folder() / KEY_FILE
     damage(path)
     key = load_device_key()
     assert key.status == "replaced"
     assert key.problem is not None and why in key.problem
-    assert (DATA() / (KEY_FILE + ".damaged")).exists(), "the damaged file is kept aside"
+    assert (data_folder() / (KEY_FILE + ".damaged")).exists(), "the damaged file is kept aside"
     after = signed()
     assert after["device"]["key_status"] == "existing"
     assert after["signature"]["key_fingerprint"] == key.fingerprint
@@ -162,10 +164,12 @@ def _ec_key_pem() -> bytes:
 
 def test_a_key_file_others_can_read_is_made_private_again() -> None:
     signed()
-    path = DATA() / KEY_FILE
+    path = data_folder() / KEY_FILE
     os.chmod(path, 0o644)
+    os.chmod(data_folder(), 0o755)
     assert load_device_key().status == "existing"
     assert path.stat().st_mode & 0o777 == 0o600
+    assert data_folder().stat().st_mode & 0o777 == 0o700
 
 
 def test_key_that_cannot_be_saved_is_a_report_error(tmp_path: Path, monkeypatch: Any) -> None:
@@ -188,17 +192,18 @@ def test_device_id_is_salted_stable_and_unlinkable() -> None:
     assert parse_machine_id("uninitialized\n") is None
     assert parse_machine_id("0" * 32) is None
     report = signed()
-    if machine_id() is not None:
+    this_machine = machine_id()
+    if this_machine is not None:
         assert report["device"]["id_basis"] == "machine-id"
-        assert machine_id() not in report_bytes(report).decode()
+        assert this_machine not in report_bytes(report).decode()
 
 
 def test_damaged_salt_is_replaced() -> None:
     first = signed()
-    (DATA() / SALT_FILE).write_text("zz")
+    (data_folder() / SALT_FILE).write_text("zz")
     second = signed()
     assert second["device"]["id"] != first["device"]["id"]
-    assert len(bytes.fromhex((DATA() / SALT_FILE).read_text())) == 32
+    assert len(bytes.fromhex((data_folder() / SALT_FILE).read_text())) == 32
 
 
 # -- the verifier's states ------------------------------------------------------------------

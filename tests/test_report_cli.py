@@ -14,7 +14,7 @@ import pytest
 from precheck import exitcodes
 from precheck.cli import main
 from precheck.report import report_bytes
-from tests.reports import signed
+from tests.reports import new_key, resign, signed
 
 PRECHECK = [sys.executable, "-m", "precheck"]
 
@@ -104,6 +104,18 @@ def test_report_write_failure_is_exit_3_with_the_results_shown(tmp_path: Path) -
     assert "Traceback" not in result.stderr
 
 
+def test_run_replaces_a_damaged_key_and_says_so() -> None:
+    data = Path(os.environ["PRECHECK_DATA_DIR"])
+    data.mkdir(parents=True)
+    (data / "device-key.pem").write_text("-----BEGIN PRIVATE KEY-----\ngarbage\n")
+    result = precheck("run")
+    assert result.returncode in (0, 1), result.stderr
+    assert "The signing key file could not be used (is damaged" in result.stderr
+    report = json.loads(saved()[1].read_text())
+    assert report["device"]["key_status"] == "replaced"
+    assert precheck("verify", saved()[1]).returncode == 0
+
+
 def test_bad_job_seeker_number_is_a_usage_error() -> None:
     for args in (
         ["run", "--job-seeker-number", "12-3"],
@@ -139,6 +151,10 @@ def test_verify_many_files_gives_rows_a_summary_and_json(
     assert [r["state"] for r in doc["reports"]] == ["valid", "invalid"]
     assert main(["verify", str(good)]) == exitcodes.ALL_VALID
     capsys.readouterr()
+    other = tmp_path / "other-device.json"
+    other.write_bytes(report_bytes(resign(signed(), new_key())))
+    assert main(["verify", "--lang", "en", str(good), str(other)]) == exitcodes.ALL_VALID
+    assert "Signed with 2 different keys" in capsys.readouterr().out
 
 
 def test_verify_reads_standard_input() -> None:

@@ -72,6 +72,54 @@ def leaf_variants(value: Any) -> list[Any]:
     return []
 
 
+def at_node(path: Path_, change: Callable[[Any], None]) -> Callable[[Any], None]:
+    """A mutation that applies `change` to the container at `path` of a report copy."""
+
+    def apply(root: Any) -> None:
+        change(get(root, path))
+
+    return apply
+
+
+def rename(key: str) -> Callable[[Any], None]:
+    def apply(node: Any) -> None:
+        node[key + "_"] = node.pop(key)
+
+    return apply
+
+
+def swap(index: int) -> Callable[[Any], None]:
+    def apply(node: Any) -> None:
+        node[index], node[index + 1] = node[index + 1], node[index]
+
+    return apply
+
+
+def repeat(index: int) -> Callable[[Any], None]:
+    def apply(node: Any) -> None:
+        node.insert(index, copy.deepcopy(node[index]))
+
+    return apply
+
+
+def pop(key: str | int) -> Callable[[Any], None]:
+    def apply(node: Any) -> None:
+        node.pop(key)
+
+    return apply
+
+
+def add(key: str) -> Callable[[Any], None]:
+    def apply(node: Any) -> None:
+        node[key] = 1
+
+    return apply
+
+
+def append(node: Any) -> None:
+    node.append("x")
+
+
 def mutations(report: dict[str, Any]) -> Iterator[Mutation]:
     for path, value in list(walk(report)):
         where = "/".join(map(str, path)) or "(top)"
@@ -80,31 +128,19 @@ def mutations(report: dict[str, Any]) -> Iterator[Mutation]:
                 yield f"{where} = {variant!r:.40}", setter(path, variant)
         if isinstance(value, dict):
             for key in value:
-                yield f"{where}: remove {key}", lambda r, p=path, k=key: get(r, p).pop(k)
-
-                def rename(r: Any, p: Path_ = path, k: str = key) -> None:
-                    node = get(r, p)
-                    node[k + "_"] = node.pop(k)
-
-                yield f"{where}: rename {key}", rename
+                yield f"{where}: remove {key}", at_node(path, pop(key))
+                yield f"{where}: rename {key}", at_node(path, rename(key))
             for extra in ("x", "signature_", "Format", ""):
-                yield f"{where}: add {extra!r}", lambda r, p=path, k=extra: get(r, p).update({k: 1})
+                if extra not in value:
+                    yield f"{where}: add {extra!r}", at_node(path, add(extra))
         if isinstance(value, list):
             for index in range(len(value)):
-                yield f"{where}: drop [{index}]", lambda r, p=path, i=index: get(r, p).pop(i)
-                yield (
-                    f"{where}: repeat [{index}]",
-                    lambda r, p=path, i=index: get(r, p).insert(i, copy.deepcopy(get(r, p)[i])),
-                )
+                yield f"{where}: drop [{index}]", at_node(path, pop(index))
+                yield f"{where}: repeat [{index}]", at_node(path, repeat(index))
             for index in range(len(value) - 1):
                 if value[index] != value[index + 1]:
-
-                    def swap(r: Any, p: Path_ = path, i: int = index) -> None:
-                        node = get(r, p)
-                        node[i], node[i + 1] = node[i + 1], node[i]
-
-                    yield f"{where}: swap [{index}] and [{index + 1}]", swap
-            yield f"{where}: append", lambda r, p=path: get(r, p).append("x")
+                    yield f"{where}: swap [{index}] and [{index + 1}]", at_node(path, swap(index))
+            yield f"{where}: append", at_node(path, append)
         if path and isinstance(value, (dict, list)):
             for variant in (None, {}, [], json.dumps(value)):
                 if variant != value:
