@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests import intake_data, pgcluster  # noqa: E402
 from tests.serviceprocess import ServiceProcess  # noqa: E402
-from tests.tlsca import CertAuthority, make_ca  # noqa: E402
+from tests.tlsca import LocalCA, make_ca  # noqa: E402
 
 
 def _report() -> dict[str, Any]:
@@ -61,7 +61,7 @@ def verify_cost(report: dict[str, Any], rounds: int = 300) -> tuple[float, int]:
     return (time.perf_counter() - started) / rounds * 1000, len(data)
 
 
-def _post_all(url: str, ca: CertAuthority, bodies: list[bytes], clients: int) -> list[float]:
+def _post_all(url: str, ca: LocalCA, bodies: list[bytes], clients: int) -> list[float]:
     """Post every body from `clients` threads, each on its own keep-alive HTTPS connection
     (http.client: a light client, so the service gets the CPU it would have in production)."""
     import http.client
@@ -69,7 +69,7 @@ def _post_all(url: str, ca: CertAuthority, bodies: list[bytes], clients: int) ->
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
-    context = ssl.create_default_context(cafile=str(ca.ca_file))
+    context = ssl.create_default_context(cafile=str(ca.ca_cert))
     local = threading.local()
     latencies: list[float] = []
     lock = threading.Lock()
@@ -139,7 +139,7 @@ def bench(kind: str, bookings: int, clients: int, report: dict[str, Any]) -> Non
     with _database(kind, folder) as url:
         service = ServiceProcess(
             "--port", "0", "--data-dir", str(folder / "office"), "--database", url,
-            "--tls-cert", str(ca.cert_file), "--tls-key", str(ca.key_file),
+            "--tls-cert", str(ca.server_cert), "--tls-key", str(ca.server_key),
             "--rate", "1000000", "--burst", "1000000",
         ).start()  # fmt: skip
         try:

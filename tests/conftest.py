@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.office_fixtures import Service
-from tests.tlsca import CertAuthority
+from tests.tlsca import LocalCA
 
 SAMPLES = next(
     (
@@ -86,7 +86,7 @@ def office_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Itera
 
 
 @pytest.fixture
-def ca(tmp_path: Path) -> CertAuthority:
+def ca(tmp_path: Path) -> LocalCA:
     """A test certificate authority and a server certificate for 127.0.0.1 it signed."""
     from tests.tlsca import make_ca
 
@@ -94,7 +94,7 @@ def ca(tmp_path: Path) -> CertAuthority:
 
 
 @pytest.fixture
-def service(office_database_url: str, tmp_path: Path, ca: CertAuthority) -> Iterator[Service]:
+def service(office_database_url: str, tmp_path: Path, ca: LocalCA) -> Iterator[Service]:
     """The office service (create_app) under real uvicorn over TLS, once per database; the
     rate limit is opened wide so tests that post quickly are not throttled by accident."""
     pytest.importorskip("starlette", reason="the office extra is not installed")

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from tests.tlsca import CertAuthority
+from tests.tlsca import LocalCA
 
 
 @dataclass
@@ -14,7 +14,7 @@ class Service:
     """The running service, and what a test needs to talk to it and look inside."""
 
     url: str
-    ca: CertAuthority
+    ca: LocalCA
     app: Any
 
     @property
@@ -34,7 +34,7 @@ class Service:
             self.bookings_url,
             data=body,
             headers=headers,
-            verify=str(self.ca.ca_file),
+            verify=str(self.ca.ca_cert),
             timeout=30,
             **options,
         )

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(nftables ufw iproute2 libgl1 libglib2.0-0 postgresql)
+SYSTEM_PACKAGES=(nftables ufw iproute2 libgl1 libglib2.0-0 mpack postgresql)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for pkg in "${SYSTEM_PACKAGES[@]}"; do

@@ -16,7 +16,7 @@ import requests
 
 from precheck import exitcodes
 from tests.serviceprocess import ServiceProcess, run_cli
-from tests.tlsca import CertAuthority
+from tests.tlsca import LocalCA
 
 STOPPED = (0, -signal.SIGTERM)
 """uvicorn shuts down gracefully on SIGTERM, then ends by that signal as daemons should."""
@@ -37,7 +37,7 @@ def test_serve_with_defaults_makes_a_private_sqlite_database(tmp_path: Path) -> 
     assert "Traceback" not in service.text
 
 
-def test_serve_over_tls_on_postgresql(ca: CertAuthority, postgres_url: str, tmp_path: Path) -> None:
+def test_serve_over_tls_on_postgresql(ca: LocalCA, postgres_url: str, tmp_path: Path) -> None:
     service = ServiceProcess(
         "--port",
         "0",
@@ -46,30 +46,30 @@ def test_serve_over_tls_on_postgresql(ca: CertAuthority, postgres_url: str, tmp_
         "--database",
         postgres_url,
         "--tls-cert",
-        str(ca.cert_file),
+        str(ca.server_cert),
         "--tls-key",
-        str(ca.key_file),
+        str(ca.server_key),
     ).start()
     try:
         assert service.url is not None and service.url.startswith("https://")
-        health = requests.get(f"{service.url}/healthz", verify=str(ca.ca_file), timeout=10)
+        health = requests.get(f"{service.url}/healthz", verify=str(ca.ca_cert), timeout=10)
         assert health.json() == {"status": "ok", "database": "postgresql"}
         assert "postgresql+psycopg://postgres@127.0.0.1" in service.text
     finally:
         assert service.stop() in STOPPED
 
 
-def test_bad_tls_files_are_a_usage_error(ca: CertAuthority, tmp_path: Path) -> None:
-    only_cert = run_cli("office", "serve", "--port", "0", "--tls-cert", str(ca.cert_file))
+def test_bad_tls_files_are_a_usage_error(ca: LocalCA, tmp_path: Path) -> None:
+    only_cert = run_cli("office", "serve", "--port", "0", "--tls-cert", str(ca.server_cert))
     assert only_cert.returncode == exitcodes.USAGE and "--tls-key" in only_cert.stderr
     swapped = run_cli(
         "office", "serve", "--port", "0",
-        "--tls-cert", str(ca.key_file), "--tls-key", str(ca.cert_file),
+        "--tls-cert", str(ca.server_key), "--tls-key", str(ca.server_cert),
     )  # fmt: skip
     assert swapped.returncode == exitcodes.USAGE
     assert "TLS certificate or key is unusable" in swapped.stderr
     missing = run_cli(
-        "office", "serve", "--tls-cert", str(tmp_path / "no.pem"), "--tls-key", str(ca.key_file)
+        "office", "serve", "--tls-cert", str(tmp_path / "no.pem"), "--tls-key", str(ca.server_key)
     )
     assert missing.returncode == exitcodes.USAGE
     for result in (only_cert, swapped, missing):

@@ -18,7 +18,7 @@ pytest.importorskip("starlette", reason="the office extra is not installed")
 from precheck import exitcodes
 from tests import intake_data
 from tests.serviceprocess import ServiceProcess, run_cli
-from tests.tlsca import CertAuthority
+from tests.tlsca import LocalCA
 
 BATCH = 40
 
@@ -64,7 +64,7 @@ def _count(database_url: str) -> int:
 
 def test_book_through_the_service_then_survive_a_crash_mid_batch(
     office_database_url: str,
-    ca: CertAuthority,
+    ca: LocalCA,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -75,11 +75,11 @@ def test_book_through_the_service_then_survive_a_crash_mid_batch(
     folder = tmp_path / "office"
     serve_args = (
         "--port", "0", "--data-dir", str(folder), "--database", office_database_url,
-        "--tls-cert", str(ca.cert_file), "--tls-key", str(ca.key_file),
+        "--tls-cert", str(ca.server_cert), "--tls-key", str(ca.server_key),
         "--rate", "200", "--burst", "400",
     )  # fmt: skip
-    env = {"REQUESTS_CA_BUNDLE": str(ca.ca_file)}
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca.ca_file))  # for the in-process sender too
+    env = {"REQUESTS_CA_BUNDLE": str(ca.ca_cert)}
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca.ca_cert))  # for the in-process sender too
     service = ServiceProcess(*serve_args, env=env).start()
     assert service.url is not None
     profile = _profile_with_intake(tmp_path, service.url)

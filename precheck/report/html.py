@@ -15,7 +15,6 @@ from html import escape
 from string import Template
 from typing import TYPE_CHECKING, Any
 
-from precheck import __version__
 from precheck.catalogue import ui_text
 from precheck.i18n import LANGS
 from precheck.model import Status
@@ -192,7 +191,6 @@ def render_html(
     sections = [_section(report, code, verification) for code in (lang, other)]
     return _template("report.html").substitute(
         lang=lang,
-        tool_version=escape(__version__),
         title=_t("report.html.title", lang, when=when(report["generated_at"], lang)),
         css=_asset("report.css"),
         ja_checked=" checked" if lang == "ja" else "",

@@ -62,19 +62,21 @@ def fingerprint(public_raw: bytes) -> str:
 
 
 def _private_folder(folder: Path) -> None:
+    """The data folder, made 0700 (or made so again: other features may have created it)."""
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         raise WriteError(f"{folder}: {exc.strerror or exc}") from exc
+    _tighten(folder, 0o700)
 
 
-def _tighten(path: Path) -> None:
-    """A key file others can read is made private again (it may have been copied in)."""
+def _tighten(path: Path, mode: int = 0o600) -> None:
+    """A key file or folder others can read is made private again (it may have been copied in)."""
     if sys.platform == "win32":
         return
     with contextlib.suppress(OSError):
         if path.stat().st_mode & 0o077:
-            os.chmod(path, 0o600)
+            os.chmod(path, mode)
 
 
 def _set_aside(path: Path) -> None:
@@ -115,6 +117,7 @@ def load_device_key(folder: Path | None = None) -> DeviceKey:
     path = folder / KEY_FILE
     key, problem = _read_key(path)
     if key is not None:
+        _tighten(folder, 0o700)
         _tighten(path)
         return DeviceKey(private=key, status="existing")
     _private_folder(folder)

@@ -123,8 +123,8 @@ def _no_constants(name: str) -> Any:
     raise _Unreadable(f"{name} is not a JSON number")
 
 
-def parse(data: bytes) -> tuple[dict[str, Any] | None, list[Text]]:
-    """The report object, or the reasons it cannot be read as one."""
+def parse(data: bytes) -> tuple[Any, list[Text]]:
+    """The JSON value, or (None, the reasons the bytes are not JSON)."""
     if len(data) > MAX_REPORT_BYTES:
         return None, [ui_text("report.reason.too-large", size=len(data), limit=MAX_REPORT_BYTES)]
     try:
@@ -138,8 +138,6 @@ def parse(data: bytes) -> tuple[dict[str, Any] | None, list[Text]]:
         return None, [ui_text("report.reason.not-json", detail=str(exc))]
     except RecursionError:
         return None, [ui_text("report.reason.not-json", detail="nested too deeply")]
-    if not isinstance(value, dict):
-        return None, [ui_text("report.reason.not-report")]
     return value, []
 
 
@@ -148,7 +146,7 @@ def _catalogue_state(report: dict[str, Any]) -> tuple[str | None, list[Text]]:
 
     try:
         mine = load_catalogue()
-    except CatalogueError:
+    except (CatalogueError, OSError):  # a broken installation: say nothing rather than guess
         return None, []
     theirs = report["catalogue"]
     if theirs["version"] == mine.version and theirs["digest"] == mine.digest:
@@ -188,9 +186,9 @@ def verify_report(
     (any spelling the booking form accepts) must then match the report's number hash.
     """
     report, reasons = parse(data)
-    if report is None:
+    if reasons:
         return Verification("unreadable", reasons)
-    if report.get("format") != FORMAT:
+    if not isinstance(report, dict) or report.get("format") != FORMAT:
         return Verification("unknown-format", [ui_text("report.reason.not-report")])
     version = report.get("version")
     if version not in SUPPORTED_VERSIONS or isinstance(version, bool):
