@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.office_fixtures import Service
+from tests.tlsca import LocalCA
+
 SAMPLES = next(
     (
         p / "shared" / "samples"
@@ -80,3 +83,31 @@ def office_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Itera
     server = request.getfixturevalue("postgres_url")
     with scratch_database(server, f"t_{uuid.uuid4().hex[:16]}") as url:
         yield url
+
+
+@pytest.fixture
+def ca(tmp_path: Path) -> LocalCA:
+    """A test certificate authority and a server certificate for 127.0.0.1 it signed."""
+    from tests.tlsca import make_ca
+
+    return make_ca(tmp_path / "tls")
+
+
+@pytest.fixture
+def service(office_database_url: str, tmp_path: Path, ca: LocalCA) -> Iterator[Service]:
+    """The office service (create_app) under real uvicorn over TLS, once per database; the
+    rate limit is opened wide so tests that post quickly are not throttled by accident."""
+    pytest.importorskip("starlette", reason="the office extra is not installed")
+    from precheck.office.app import create_app
+    from precheck.office.settings import make_settings
+    from tests.liveserver import serve
+
+    settings = make_settings(
+        data_dir=tmp_path / "office",
+        database_url=office_database_url,
+        rate_per_second=1000.0,
+        rate_burst=1000,
+    )
+    app = create_app(settings)
+    with serve(app, tls=ca) as url:
+        yield Service(url, ca, app)

@@ -13,11 +13,11 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from tests.tlsca import CertAuthority
+from tests.tlsca import LocalCA
 
 
 @contextlib.contextmanager
-def serve(app: Any, *, tls: CertAuthority | None = None, **options: Any) -> Iterator[str]:
+def serve(app: Any, *, tls: LocalCA | None = None, **options: Any) -> Iterator[str]:
     """Yield the base URL (`https://127.0.0.1:PORT`) while uvicorn serves `app`."""
     import uvicorn
 
@@ -27,8 +27,8 @@ def serve(app: Any, *, tls: CertAuthority | None = None, **options: Any) -> Iter
     port = sock.getsockname()[1]
     config = uvicorn.Config(
         app,
-        ssl_certfile=tls.cert_file if tls else None,
-        ssl_keyfile=tls.key_file if tls else None,
+        ssl_certfile=tls.server_cert if tls else None,
+        ssl_keyfile=tls.server_key if tls else None,
         log_level="warning",
         proxy_headers=False,
         timeout_graceful_shutdown=1,

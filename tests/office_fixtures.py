@@ -1,21 +1,12 @@
-"""Fixtures for the office service's tests: a test CA and the real service under uvicorn.
-
-Import the fixtures into a test module (`from tests.office_fixtures import ...`); each test
-gets its own database (SQLite, and a fresh PostgreSQL database: `office_database_url`).
-"""
+"""The running office service as a test sees it (the `service` fixture in conftest.py)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.liveserver import serve
-from tests.tlsca import CertAuthority, make_ca
+from tests.tlsca import LocalCA
 
 
 @dataclass
@@ -23,7 +14,7 @@ class Service:
     """The running service, and what a test needs to talk to it and look inside."""
 
     url: str
-    ca: CertAuthority
+    ca: LocalCA
     app: Any
 
     @property
@@ -43,7 +34,7 @@ class Service:
             self.bookings_url,
             data=body,
             headers=headers,
-            verify=str(self.ca.ca_file),
+            verify=str(self.ca.ca_cert),
             timeout=30,
             **options,
         )
@@ -55,26 +46,3 @@ class Service:
 
         with self.context.database.read() as session:
             return list(session.scalars(select(Booking).order_by(Booking.id)))
-
-
-@pytest.fixture
-def ca(tmp_path: Path) -> CertAuthority:
-    return make_ca(tmp_path / "tls")
-
-
-def make_service_settings(database_url: str, folder: Path, **overrides: Any) -> Any:
-    from precheck.office.settings import make_settings
-
-    return make_settings(data_dir=folder, database_url=database_url, **overrides)
-
-
-@pytest.fixture
-def service(office_database_url: str, tmp_path: Path, ca: CertAuthority) -> Iterator[Service]:
-    from precheck.office.app import create_app
-
-    settings = make_service_settings(
-        office_database_url, tmp_path / "office", rate_per_second=1000.0, rate_burst=1000
-    )
-    app = create_app(settings)
-    with serve(app, tls=ca) as url:
-        yield Service(url, ca, app)

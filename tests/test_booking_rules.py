@@ -291,3 +291,9 @@ def test_aware_times_required(profile: dict[str, Any]) -> None:
         rules.check_slot(datetime(2026, 12, 3, 10), profile, NOW)
     with pytest.raises(ValueError):
         rules.office_now(profile, datetime(2026, 12, 3, 10))
+
+
+def test_holiday_named_in_both_languages(profile: dict[str, Any]) -> None:
+    reason = rules.closed_reason(date(2026, 11, 23), profile)
+    assert reason is not None
+    assert "勤労感謝の日" in reason.ja and "Labor Thanksgiving Day" in reason.en

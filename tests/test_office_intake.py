@@ -13,8 +13,8 @@ import pytest
 
 pytest.importorskip("starlette", reason="the office extra is not installed")
 
-from tests import intake_data  # noqa: E402
-from tests.office_fixtures import Service, ca, service  # noqa: E402, F401
+from tests import intake_data
+from tests.office_fixtures import Service
 
 
 def _error_shape(answer: Any, status: int, code: str) -> dict[str, Any]:

@@ -16,11 +16,11 @@ pytest.importorskip("starlette", reason="the office extra is not installed")
 import requests
 
 from tests.liveserver import serve
-from tests.tlsca import CertAuthority, make_ca
+from tests.tlsca import LocalCA, make_ca
 
 
 @pytest.fixture
-def ca(tmp_path: Path) -> CertAuthority:
+def ca(tmp_path: Path) -> LocalCA:
     return make_ca(tmp_path / "tls")
 
 
@@ -32,7 +32,7 @@ def settings(office_database_url: str, tmp_path: Path) -> object:
 
 
 @pytest.fixture
-def service(settings: object, ca: CertAuthority) -> Iterator[str]:
+def service(settings: object, ca: LocalCA) -> Iterator[str]:
     from precheck.office.app import create_app
     from precheck.office.settings import Settings
 
@@ -41,11 +41,11 @@ def service(settings: object, ca: CertAuthority) -> Iterator[str]:
         yield url
 
 
-def test_healthz_over_verified_tls(service: str, ca: CertAuthority, settings: object) -> None:
+def test_healthz_over_verified_tls(service: str, ca: LocalCA, settings: object) -> None:
     from precheck.office.settings import Settings
 
     assert isinstance(settings, Settings)
-    answer = requests.get(f"{service}/healthz", verify=str(ca.ca_file), timeout=10)
+    answer = requests.get(f"{service}/healthz", verify=str(ca.ca_cert), timeout=10)
     assert answer.status_code == 200
     expected = "sqlite" if settings.database_url.startswith("sqlite") else "postgresql"
     assert answer.json() == {"status": "ok", "database": expected}
@@ -57,12 +57,12 @@ def test_healthz_over_verified_tls(service: str, ca: CertAuthority, settings: ob
         ssl.create_default_context().wrap_socket(raw, server_hostname=host)
 
 
-def test_unknown_path_and_method_answer_json(service: str, ca: CertAuthority) -> None:
-    missing = requests.get(f"{service}/nothing", verify=str(ca.ca_file), timeout=10)
+def test_unknown_path_and_method_answer_json(service: str, ca: LocalCA) -> None:
+    missing = requests.get(f"{service}/nothing", verify=str(ca.ca_cert), timeout=10)
     assert missing.status_code == 404
     assert missing.json()["error"] == "not-found"
     assert set(missing.json()["message"]) == {"ja", "en"}
-    wrong = requests.get(f"{service}/api/v1/bookings", verify=str(ca.ca_file), timeout=10)
+    wrong = requests.get(f"{service}/api/v1/bookings", verify=str(ca.ca_cert), timeout=10)
     assert wrong.status_code == 405
     assert wrong.json()["error"] == "method-not-allowed"
 

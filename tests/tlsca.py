@@ -1,7 +1,8 @@
-"""A test certificate authority and a server certificate for 127.0.0.1, made with cryptography.
+"""A throwaway certificate authority for tests: real X.509 certificates, made with cryptography.
 
-Real TLS in tests: the service presents a certificate this CA signed, and clients verify it
-with the CA file, exactly as they would verify a public certificate.
+`make_ca(folder)` writes a CA certificate and a server certificate for 127.0.0.1/localhost signed
+by it, so a test can run a real HTTPS server and a client that verifies it against that CA, or
+against another CA to provoke a real verification failure.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
-class CertAuthority:
-    ca_file: Path
-    cert_file: Path
-    key_file: Path
+class LocalCA:
+    ca_cert: Path
+    server_cert: Path
+    server_key: Path
 
 
-def make_ca(folder: Path, host: str = "127.0.0.1") -> CertAuthority:
+def make_ca(folder: Path, name: str = "precheck test CA") -> LocalCA:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -28,7 +29,7 @@ def make_ca(folder: Path, host: str = "127.0.0.1") -> CertAuthority:
     folder.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "precheck test CA")])
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     ca_cert = (
         x509.CertificateBuilder()
         .subject_name(ca_name)
@@ -57,18 +58,18 @@ def make_ca(folder: Path, host: str = "127.0.0.1") -> CertAuthority:
         )
         .sign(ca_key, hashes.SHA256())
     )
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (
+    server_key = ec.generate_private_key(ec.SECP256R1())
+    server_cert = (
         x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)]))
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
         .issuer_name(ca_name)
-        .public_key(key.public_key())
+        .public_key(server_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(minutes=5))
         .not_valid_after(now + timedelta(days=1))
         .add_extension(
             x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address(host)), x509.DNSName("localhost")]
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
             ),
             critical=False,
         )
@@ -80,12 +81,14 @@ def make_ca(folder: Path, host: str = "127.0.0.1") -> CertAuthority:
         )
         .sign(ca_key, hashes.SHA256())
     )
-    pem = serialization.Encoding.PEM
-    result = CertAuthority(folder / "ca.pem", folder / "server.pem", folder / "server.key")
-    result.ca_file.write_bytes(ca_cert.public_bytes(pem))
-    result.cert_file.write_bytes(cert.public_bytes(pem))
-    result.key_file.write_bytes(
-        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    paths = LocalCA(folder / "ca.pem", folder / "server.pem", folder / "server-key.pem")
+    paths.ca_cert.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    paths.server_cert.write_bytes(server_cert.public_bytes(serialization.Encoding.PEM))
+    paths.server_key.write_bytes(
+        server_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
     )
-    result.key_file.chmod(0o600)
-    return result
+    return paths

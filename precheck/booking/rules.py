@@ -123,15 +123,15 @@ def format_slot(slot: datetime, profile: dict[str, Any]) -> str:
 
 
 @cache
-def _holidays(year: int) -> dict[date, str]:
+def _holidays(year: int, language: str) -> dict[date, str]:
     import holidays
 
-    return dict(holidays.country_holidays("JP", years=year, language="ja").items())
+    return dict(holidays.country_holidays("JP", years=year, language=language).items())
 
 
-def holiday_name(day: date) -> str | None:
-    """The Japanese name of a national holiday (incl. 振替休日, 国民の休日), else None."""
-    return _holidays(day.year).get(day)
+def holiday_name(day: date, lang: str = "ja") -> str | None:
+    """The name of a national holiday (incl. 振替休日, 国民の休日), else None."""
+    return _holidays(day.year, "en_US" if lang == "en" else "ja").get(day)
 
 
 def closed_reason(day: date, profile: dict[str, Any]) -> Text | None:
@@ -140,7 +140,8 @@ def closed_reason(day: date, profile: dict[str, Any]) -> Text | None:
         return ui_text("booking.closed.weekend")
     name = holiday_name(day)
     if name is not None:
-        return ui_text("booking.closed.holiday", name=name)
+        english = holiday_name(day, "en") or name
+        return ui_text("booking.closed.holiday", name=Text(ja=name, en=english))
     if day.strftime("%m-%d") in profile["booking"].get("closed_days", []):
         return ui_text("booking.closed.year-end")
     return None

@@ -163,9 +163,6 @@ def _book(
     args: argparse.Namespace, profile: dict[str, Any], given: dict[str, Any], console: Console
 ) -> int:
     from precheck.booking import draft
-    from precheck.booking import rules as booking_rules
-    from precheck.booking.form import validate_form
-    from precheck.fsutil import WriteError
 
     values: dict[str, Any] = {}
     if console.interactive:
@@ -173,6 +170,25 @@ def _book(
         if values:
             console.say("booking.cli.draft-loaded")
     values.update({k: v for k, v in given.items() if v not in (None, [], "")})
+    try:
+        return _steps(args, profile, given, values, console)
+    except (KeyboardInterrupt, EOFError):
+        _keep_draft(console, values)  # nothing typed is lost, whenever the user stops
+        raise
+
+
+def _steps(
+    args: argparse.Namespace,
+    profile: dict[str, Any],
+    given: dict[str, Any],
+    values: dict[str, Any],
+    console: Console,
+) -> int:
+    from precheck.booking import draft
+    from precheck.booking import rules as booking_rules
+    from precheck.booking.form import validate_form
+    from precheck.fsutil import WriteError
+
     if console.interactive:
         console.say("booking.cli.intro", office=profile["name"][console.lang])
         _ask_fields(console, profile, values, [k for k in _ASKED if k not in _given_keys(given)])
@@ -289,7 +305,9 @@ def _show_errors(console: Console, errors: list[Any]) -> None:
         label = console.text(f"booking.cli.label.{name}")
         for error in found:
             mark = "✗" if error.severity == "refused" else "⚠"
-            print(f"  {mark} [{label}] {error.text.get(console.lang)}", file=console.out)
+            message = error.text.get(console.lang)
+            prefix = "" if message.startswith(label[:1]) else f"[{label}] "
+            print(f"  {mark} {prefix}{message}", file=console.out)
 
 
 def _keep_draft(console: Console, values: dict[str, Any]) -> None:
@@ -312,7 +330,9 @@ def _consent(
 
     contact = profile.get("contact", {})
     where = contact.get("where", {})
-    terms = str(contact.get("terms_url", "")) or str(where.get(console.lang, ""))
+    terms = str(contact.get("terms_url", "")) or console.text(
+        "booking.consent.terms-unknown", where=str(where.get(console.lang, ""))
+    )
     console.say("booking.consent.summary", terms=terms, office=profile["name"][console.lang])
     if args.yes:
         console.say("booking.consent.given-by-option")
@@ -331,39 +351,45 @@ def _report_for(
 ) -> Any:
     """The report to attach: the newest valid one for this job seeker, else a fresh check.
 
-    Returns mail.ReportFiles, or an exit code when no report could be made.
+    A report made without this job seeker's number (or for another) does not verify for the
+    booking, so it is passed over and a new one is made. Returns mail.ReportFiles, or an exit
+    code when no report could be made.
     """
     from precheck.booking.mail import ReportFiles
     from precheck.report import latest_report, render_html, verify_report
     from precheck.report.verify import read_limited
 
-    path = latest_report()
-    if path is not None:
-        data = read_limited(path)
+    def attach(path: Path) -> ReportFiles | None:
+        try:
+            data = read_limited(path)
+        except OSError:
+            return None
         verification = verify_report(data, job_seeker_number=number)
-        if verification.valid:
-            console.say("booking.report.using", path=path)
-            return ReportFiles(
-                json_path=path,
-                json_bytes=data,
-                html=_html_beside(path) or render_html(verification.report or {}, console.lang),
-                overall=verification.overall,
-                state=verification.state,
-            )
+        if verification.report is None:
+            return None
+        return ReportFiles(
+            json_path=path,
+            json_bytes=data,
+            html=_html_beside(path)
+            or render_html(verification.report, console.lang, verification=verification),
+            overall=verification.overall,
+            state=verification.state,
+        )
+
+    path = latest_report()
+    found = attach(path) if path is not None else None
+    if found is not None and found.state == "valid":
+        console.say("booking.report.using", path=path)
+        return found
     console.say("booking.report.running")
-    made = _fresh_report(args, profile, number, console)
-    if isinstance(made, int):
-        return made
-    json_path, _ = made
-    data = read_limited(json_path)
-    verification = verify_report(data, job_seeker_number=number)
-    return ReportFiles(
-        json_path=json_path,
-        json_bytes=data,
-        html=_html_beside(json_path) or render_html(verification.report or {}, console.lang),
-        overall=verification.overall,
-        state=verification.state,
-    )
+    code = _fresh_report(args, number, console)
+    path = latest_report()
+    found = attach(path) if path is not None else None
+    if code not in (exitcodes.READY, exitcodes.NOT_READY) or found is None:
+        console.say("booking.report.failed", code=code)
+        return code if code not in (exitcodes.READY, exitcodes.NOT_READY) else exitcodes.USAGE
+    console.say("booking.report.using", path=path)
+    return found
 
 
 def _html_beside(path: Path) -> str | None:
@@ -373,30 +399,15 @@ def _html_beside(path: Path) -> str | None:
         return None
 
 
-def _fresh_report(
-    args: argparse.Namespace, profile: dict[str, Any], number: str, console: Console
-) -> tuple[Path, Path] | int:
-    """Run the checks through `precheck run`'s own code path and sign the result for `number`."""
+def _fresh_report(args: argparse.Namespace, number: str, console: Console) -> int:
+    """Check this PC through `precheck run`'s own code path, signing the report for `number`."""
     from precheck.commands.run import check_and_report
     from precheck.host import LiveHost
-    from precheck.report import make_report, write_report
-    from precheck.report.make import ReportError
 
-    captured: list[tuple[Any, Any, Any]] = []
-    run_args = argparse.Namespace(json=False, only=[], lang=console.lang, profile=args.profile)
-    code = check_and_report(
-        LiveHost(), run_args, on_run=lambda run, cat, prof: captured.append((run, cat, prof))
+    run_args = argparse.Namespace(
+        json=False, only=[], lang=console.lang, profile=args.profile, job_seeker_number=number
     )
-    if not captured:
-        return code
-    run, catalogue, run_profile = captured[0]
-    try:
-        report = make_report(run, catalogue, run_profile, job_seeker_number=number)
-    except ReportError as exc:
-        console.say("booking.report.failed", detail=str(exc))
-        return exitcodes.WRITE_FAILED
-    paths: tuple[Path, Path] = write_report(report, lang=console.lang)
-    return paths
+    return check_and_report(LiveHost(), run_args, sign=True)
 
 
 def _hand_off(

@@ -140,8 +140,9 @@ def execute(args: argparse.Namespace) -> int:
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets)
             if self.started:
-                print(ui_text("office.serving", url=base, database=where).get(lang), flush=True)
-                print(ui_text("office.first-counselor").get(lang), flush=True)
+                serving = ui_text("office.serving", url=base, database=where).get(lang)
+                first = ui_text("office.first-counselor").get(lang)
+                print(f"{serving}\n{first}", flush=True)
                 if scheme == "http" and not _is_loopback(args.host):
                     say("office.plain-http")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,19 +70,11 @@ def execute(args: argparse.Namespace) -> int:
     return code
 
 
-def check_and_report(
-    host: object,
-    args: argparse.Namespace,
-    *,
-    sign: bool = False,
-    on_run: Callable[..., None] | None = None,
-) -> int:
+def check_and_report(host: object, args: argparse.Namespace, *, sign: bool = False) -> int:
     """Run the checks on `host`, print them, and return the exit code; shared with replay.
 
     `sign` writes the signed report of this device: only `precheck run` passes it, since a
     replay shows another device's evidence and this device's key must not vouch for it.
-    `on_run(run, catalogue, profile)` receives the finished run (the booking step makes its
-    signed report from it) before the exit code is decided.
     """
     from precheck.catalogue import CatalogueError, load_catalogue, ui_text
     from precheck.host import EvidenceError, Host
@@ -132,8 +123,6 @@ def check_and_report(
         return exitcodes.USAGE
     if progress:
         progress.close()
-    if on_run is not None:
-        on_run(run, catalogue, profile)
     saved: dict[str, str] | None = None
     notices: list[str] = []
     failed = False

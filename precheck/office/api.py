@@ -3,16 +3,15 @@
 The order of the work is the contract in docs/intake.md:
 
 1. per-client rate limit (429) and body size limit while reading (413) — before any parsing;
-2. JSON (400) and the idempotency key: a key already stored gets its stored answer again
-   (same status, same reference), even if the rules would now refuse the booking — the client's
-   outbox may retry after the deadline a first delivery met; a different body under a stored
-   key is 409;
-3. the booking payload and the Article 6 rules, with the booking package's own functions
-   (one implementation, shared with the client): refused -> 422, nothing stored;
-4. the signed report, with the report package's verifier; a report that fails is stored with
+2. JSON (400), then the booking payload and the Article 6 rules, with the booking package's
+   own functions (one implementation, shared with the client): refused -> 422, nothing stored —
+   unless the idempotency key is already stored: then its stored answer again (same status,
+   same reference), since the client's outbox may retry after the deadline a first delivery
+   met (a different body under a stored key is 409);
+3. the signed report, with the report package's verifier; a report that fails is stored with
    the booking and marked, never dropped — the counselor decides — and the answer says so;
-5. one INSERT … ON CONFLICT (idempotency_key) DO NOTHING: of concurrent retries exactly one
-   row wins, every other request reads that row's answer.
+4. one INSERT … ON CONFLICT (idempotency_key) DO NOTHING: of concurrent retries exactly one
+   row wins, every other request reads that row's answer (409 if its body differs).
 
 Slow work (parsing, verifying, the database) runs in worker threads; logs name no field.
 """
@@ -183,12 +182,17 @@ def receive(
     if header_key is not None and header_key != key:
         fields = {"idempotency_key": _text("field.key-mismatch")}
         raise ApiError(422, "invalid-booking", fields=fields)
-    if isinstance(key, str) and 0 < len(key) <= KEY_MAX:
-        stored = _stored_answer(context, key, digest)
-        if stored is not None:
-            return stored
     received_at = (now or context.clock()).astimezone(UTC)
-    row = _validated_row(context, obj, received_at)
+    try:
+        row = _validated_row(context, obj, received_at)
+    except ApiError:
+        # Refused now — but a repeat of a booking stored before the deadline passed still
+        # gets its stored answer (the outbox may retry late); only then is it refused.
+        if isinstance(key, str) and 0 < len(key) <= KEY_MAX:
+            stored = _stored_answer(context, key, digest)
+            if stored is not None:
+                return stored
+        raise
     row["request_digest"] = digest
     return _insert_once(context, row)
 
@@ -363,9 +367,12 @@ def _insert_unless_key_exists(dialect: str, values: dict[str, Any]) -> Insert:
     """INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, in the dialect's own
     spelling: an id back means this request stored the booking (rowcount is not reliable for
     this statement across drivers; psycopg reports -1)."""
+    from sqlalchemy import Table
+
     from precheck.office.models import Booking
 
     table = Booking.__table__  # Core, not the ORM entity: its RETURNING works on both drivers
+    assert isinstance(table, Table)
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 

@@ -146,7 +146,7 @@ def _catalogue_state(report: dict[str, Any]) -> tuple[str | None, list[Text]]:
 
     try:
         mine = load_catalogue()
-    except CatalogueError:
+    except (CatalogueError, OSError):  # a broken installation: say nothing rather than guess
         return None, []
     theirs = report["catalogue"]
     if theirs["version"] == mine.version and theirs["digest"] == mine.digest:
