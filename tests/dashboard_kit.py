@@ -2,7 +2,8 @@
 browser would (cookies, CSRF tokens), and bookings posted through the real intake API.
 
 Bookings and reports come from `tests.intake_data` (a real run signed by a real device key,
-built into the intake JSON by the booking package), the service from `tests.office_fixtures`.
+built into the intake JSON by the booking package), the service from the `service` fixture
+in tests/conftest.py.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from tests.conftest import need
 from tests.dashboard_kit import NUMBER, PASSWORD, Office, booking_payload, write_report_file
 from tests.intake_data import signed_report
 from tests.liveserver import serve
-from tests.tlsca import CertAuthority, make_ca
+from tests.tlsca import LocalCA, make_ca
 
 WAIT = 20
 
@@ -32,7 +32,7 @@ WAIT = 20
 @dataclass
 class Site:
     base: str
-    ca: CertAuthority
+    ca: LocalCA
     app: Any
 
 
@@ -52,12 +52,12 @@ def site(tmp_path: Path) -> Iterator[Site]:
 
 @pytest.fixture
 def driver(site: Site, tmp_path: Path) -> Iterator[Any]:
-    with browser.chromium(downloads=tmp_path / "downloads", trust_cert=site.ca.cert_file) as d:
+    with browser.chromium(downloads=tmp_path / "downloads", trust_cert=site.ca.server_cert) as d:
         yield d
 
 
 def book(site: Site, **kw: Any) -> dict[str, Any]:
-    office = Office(base=site.base, verify=str(site.ca.ca_file), app=site.app)
+    office = Office(base=site.base, verify=str(site.ca.ca_cert), app=site.app)
     answer = office.book(booking_payload(**kw))
     assert answer.status_code == 201, answer.text
     body: dict[str, Any] = answer.json()

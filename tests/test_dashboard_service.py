@@ -22,14 +22,14 @@ from precheck.report import verify_report
 from tests.dashboard_kit import NUMBER, PASSWORD, Office, booking_payload, csrf_of, login
 from tests.intake_data import signed_report
 from tests.liveserver import serve
-from tests.office_fixtures import Service, ca, service  # noqa: F401
+from tests.office_fixtures import Service
 
 
 @pytest.fixture
-def office(service: Service) -> Office:  # noqa: F811 (the fixture imported above)
-    """The intake service of `tests.office_fixtures` (SQLite and PostgreSQL) with a counselor."""
+def office(service: Service) -> Office:
+    """The intake service (the `service` fixture: SQLite and PostgreSQL) with a counselor."""
     add_user(service.context.database, "sato", PASSWORD)
-    return Office(base=service.url, verify=str(service.ca.ca_file), app=service.app)
+    return Office(base=service.url, verify=str(service.ca.ca_cert), app=service.app)
 
 
 def _book(office: Office, **kw: Any) -> int:
