@@ -65,15 +65,19 @@ def book(site: Site, **kw: Any) -> dict[str, Any]:
 
 
 def wait_for(driver: Any, css: str, text: str | None = None) -> Any:
+    """The element once it is there (with `text`); a page still navigating is waited out."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     locator = (By.CSS_SELECTOR, css)
+    # mid-navigation Chromium may answer "node does not belong to the document": try again
+    waiting = WebDriverWait(driver, WAIT, ignored_exceptions=(WebDriverException,))
     if text is not None:
-        WebDriverWait(driver, WAIT).until(ec.text_to_be_present_in_element(locator, text))
+        waiting.until(ec.text_to_be_present_in_element(locator, text))
     else:
-        WebDriverWait(driver, WAIT).until(ec.presence_of_element_located(locator))
+        waiting.until(ec.presence_of_element_located(locator))
     return driver.find_element(*locator)
 
 

@@ -431,3 +431,46 @@ def test_migration_0002_up_and_down(office: Office) -> None:
     assert "counselor" not in set(inspect(database.engine).get_table_names())
     database.migrate()
     assert "counselor" in set(inspect(database.engine).get_table_names())
+
+
+def test_one_pc_cannot_guess_across_many_names(office: Office) -> None:
+    from precheck.office.dashboard.web import LOGIN_BURST
+
+    session = office.client()
+    codes: list[int] = []
+    while 429 not in codes and len(codes) < 2 * LOGIN_BURST:  # it refills 1/s meanwhile
+        codes.append(login(session, office.base, f"name{len(codes)}", "wrong pw").status_code)
+    assert codes[:LOGIN_BURST] == [401] * LOGIN_BURST
+    assert codes[-1] == 429
+    page = login(session, office.base, "sato", PASSWORD)
+    assert page.status_code == 429 and "試行が多すぎます" in page.text
+
+
+def test_oversized_uploads_are_refused_before_reading(office: Office) -> None:
+    import http.client
+    import ssl
+    from urllib.parse import urlsplit
+
+    from precheck.report.format import MAX_REPORT_BYTES
+
+    session = office.signed_in()
+    token = csrf_of(office.get(session, "/upload").text)
+    big = [("reports", ("big.json", b" " * (MAX_REPORT_BYTES + 1), "application/json"))]
+    answer = office.post(session, "/upload", data={"csrf_token": token}, files=big)
+    assert answer.status_code == 200
+    assert "ファイルが大きすぎます" in answer.text and "読めない" in answer.text
+    where = urlsplit(office.base)
+    context = ssl.create_default_context(cafile=office.verify)
+    connection = http.client.HTTPSConnection(
+        where.hostname or "", where.port, context=context, timeout=30
+    )
+    cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
+    connection.putrequest("POST", "/upload")
+    connection.putheader("Cookie", cookie)
+    connection.putheader("Content-Type", "multipart/form-data; boundary=x")
+    connection.putheader("Content-Length", str(10**10))
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 413
+    assert "一度に送れる量を超えています" in response.read().decode()
+    connection.close()

@@ -140,6 +140,16 @@ def bookings_between(db: Session, start: datetime, end: datetime) -> list[Bookin
     return list(db.scalars(query))
 
 
+def bookings_from(db: Session, start: datetime) -> list[Booking]:
+    """Bookings (not purged) whose session starts at `start` or later."""
+    query = (
+        select(Booking)
+        .where(Booking.session_at >= start, Booking.purged_at.is_(None))
+        .order_by(Booking.session_at, Booking.id)
+    )
+    return list(db.scalars(query))
+
+
 def get_booking(db: Session, booking_id: int) -> Booking | None:
     booking = db.get(Booking, booking_id)
     return booking if booking is not None and booking.purged_at is None else None

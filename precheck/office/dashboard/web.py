@@ -13,6 +13,7 @@ import base64
 import binascii
 import ipaddress
 import json
+import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -49,8 +50,10 @@ SESSION_COOKIE = "precheck_session"
 PRELOGIN_COOKIE = "precheck_login"
 LANG_COOKIE = "precheck_lang"
 MAX_UPLOAD_FILES = 20
-MAX_REPORT_BYTES = 2 * 1024 * 1024
-"""Largest report file the upload form verifies; a real report is tens of KB."""
+LOGIN_RATE = 1.0
+LOGIN_BURST = 20
+"""Sign-in posts one client address may send: 20 at once, then one a second. The per-name
+lockout stops guessing one name; this stops one PC from guessing across many names."""
 AUDIT_SHOWN = 200
 SIGNED_STATES = ("valid", "expired")
 """Verification states in which the signature held: only these reports can be attached and
@@ -75,8 +78,7 @@ class Row:
 @dataclass(frozen=True)
 class UploadResult:
     filename: str
-    error: str | None = None
-    summary: views.ReportSummary | None = None
+    summary: views.ReportSummary
     attachable: bool = False
     candidates: tuple[views.BookingFacts, ...] = ()
     encoded: str = ""
@@ -93,6 +95,9 @@ class Dashboard:
         timezone = self.settings.profile.get("timezone") or "Asia/Tokyo"
         self.tz = ZoneInfo(str(timezone))
         self.session_minutes = int(self.settings.session_minutes)
+        from precheck.office.ratelimit import RateLimiter
+
+        self.login_limiter = RateLimiter(LOGIN_RATE, LOGIN_BURST)
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=True,
@@ -347,7 +352,13 @@ class Dashboard:
             form = await request.form()
             name = str(form.get("name") or "").strip()[:64]
             password = str(form.get("password") or "")
-            if fresh or not self.csrf_valid(request, form):
+            client = request.client.host if request.client else "-"
+            wait = self.login_limiter.acquire(client)
+            if wait > 0:
+                seconds = math.ceil(wait)
+                error = ui_text("dashboard.login.too-fast", seconds=seconds).get(lang)
+                status_code = 429
+            elif fresh or not self.csrf_valid(request, form):
                 error, status_code = ui_text("dashboard.csrf").get(lang), 403
             else:
                 outcome, detail = await run_in_threadpool(self.try_login, name, password)
@@ -597,6 +608,21 @@ class Dashboard:
                 nav="upload",
                 results=None,
             )
+        from precheck.report.format import MAX_REPORT_BYTES
+
+        limit = (MAX_UPLOAD_FILES + 1) * (MAX_REPORT_BYTES + 4096)
+        if int(request.headers.get("content-length") or limit + 1) > limit:
+            message = ui_text("dashboard.upload.too-much", max=MAX_UPLOAD_FILES)
+            return self.render(
+                request,
+                "upload.html",
+                title_key="upload.title",
+                user=user,
+                nav="upload",
+                results=None,
+                error=message.get(lang),
+                status_code=413,
+            )
         form = await request.form(max_files=MAX_UPLOAD_FILES + 1, max_fields=10)
         if not self.csrf_valid(request, form):
             return self.refused_csrf(request, user)
@@ -611,7 +637,7 @@ class Dashboard:
         for item in files:
             data = await item.read(MAX_REPORT_BYTES + 1)
             contents.append((item.filename or "", data))
-        results = await run_in_threadpool(self.check_uploads, contents, lang, user)
+        results = await run_in_threadpool(self.check_uploads, contents, user)
         return self.render(
             request,
             "upload.html",
@@ -623,20 +649,18 @@ class Dashboard:
         )
 
     def check_uploads(
-        self, contents: list[tuple[str, bytes]], lang: str, user: Counselor
+        self, contents: list[tuple[str, bytes]], user: Counselor
     ) -> list[UploadResult]:
-        """Verify each uploaded report as `precheck verify` does; store nothing but the audit."""
+        """Verify each uploaded report as `precheck verify` does (a file over the report size
+        limit is read only that far, and verify says it is too large); store nothing but the
+        audit entry. Candidates for attaching are today's and later bookings of the number."""
         from precheck.jobseeker import number_hash
 
         results = []
         with self.database.write() as db:
-            today_start, _ = self.day_bounds(self.local(self.now()).date() - timedelta(days=1), 1)
-            upcoming = store.bookings_between(db, today_start, today_start + timedelta(days=400))
+            today_start, _ = self.day_bounds(self.local(self.now()).date(), 1)
+            upcoming = store.bookings_from(db, today_start)
             for filename, data in contents:
-                if len(data) > MAX_REPORT_BYTES:
-                    message = ui_text("dashboard.upload.too-large", max=MAX_REPORT_BYTES // 1024)
-                    results.append(UploadResult(filename=filename, error=message.get(lang)))
-                    continue
                 verification = self.verify(data, None)
                 summary = views.summarize(verification)
                 attachable = summary.state in SIGNED_STATES
@@ -664,7 +688,9 @@ class Dashboard:
         user = await self.signed_in(request)
         if user is None:
             return self.to_login(request)
-        form = await request.form(max_fields=10, max_part_size=4 * MAX_REPORT_BYTES)
+        from precheck.report.format import MAX_REPORT_BYTES
+
+        form = await request.form(max_fields=10, max_part_size=2 * MAX_REPORT_BYTES)
         if not self.csrf_valid(request, form):
             return self.refused_csrf(request, user)
         try:
