@@ -1,0 +1,291 @@
+"""What every dashboard page stands on: rendering, language, cookies, sessions, CSRF, and the
+facts of a booking as pages show them.
+
+Pages are server-rendered HTML (Jinja2, autoescaped) with one stylesheet and one small script
+served from the package: office networks are closed, so nothing is fetched from the internet.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from precheck.catalogue import ui_text
+from precheck.i18n import LANGS
+from precheck.office.dashboard import store, views
+from precheck.office.dashboard.models import Counselor
+from precheck.office.dashboard.tokens import csrf_ok, csrf_token, load_secret, unsign_cookie
+from precheck.office.models import Booking
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "precheck_session"
+PRELOGIN_COOKIE = "precheck_login"
+LANG_COOKIE = "precheck_lang"
+SIGNED_STATES = ("valid", "expired")
+"""Verification states in which the signature held: only these reports can be attached and
+only their device keys count for the same-device marker."""
+
+CSP = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+"""Only our own files; the report's inline style is allowed (it is self-contained HTML shown in
+a sandboxed frame without scripts)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    booking: views.BookingFacts
+    status: str
+    report: views.ReportSummary
+    same_device: bool
+
+
+class Site:
+    """The dashboard's footing for one office service (its settings, database and secret)."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.database = context.database
+        self.settings = context.settings
+        self.secret = load_secret(Path(self.settings.data_dir))
+        from precheck.booking.rules import office_zone
+
+        self.tz = office_zone(self.settings.profile)
+        self.session_minutes = int(self.settings.session_minutes)
+        self.env = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.tz)
+
+    def lang(self, request: Request) -> str:
+        for value in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+            if value in LANGS:
+                return value
+        return "ja"
+
+    def render(
+        self,
+        request: Request,
+        template: str,
+        *,
+        title_key: str,
+        user: Counselor | None = None,
+        status_code: int = 200,
+        **context: Any,
+    ) -> HTMLResponse:
+        from precheck.report.html import when as report_when
+
+        lang = self.lang(request)
+        other = "en" if lang == "ja" else "ja"
+        query = dict(request.query_params)
+        query["lang"] = other
+
+        def t(key: str, **params: Any) -> str:
+            return ui_text(f"dashboard.{key}", **params).get(lang)
+
+        values: dict[str, Any] = {
+            "lang": lang,
+            "other_lang": other,
+            "switch_url": f"{request.url.path}?{urlencode(query)}",
+            "t": t,
+            "title": t(title_key),
+            "user": user.name if user else None,
+            "csrf": self.csrf_for(request),
+            "nav": "",
+            "flash": None,
+            "error": None,
+            "hhmm": lambda moment: self.local(moment).strftime("%H:%M"),
+            "when": lambda moment: self.local(moment).strftime("%Y-%m-%d %H:%M"),
+            "local": self.local,
+            "day_label": lambda day: views.format_day(day).get(lang),
+            "status_label": lambda status: ui_text(f"status.{status}").get(lang),
+            "one_line": views.one_line,
+            "report_when": lambda text: report_when(text, lang),
+        }
+        values.update(context)
+        html = self.env.get_template(template).render(values)
+        response = HTMLResponse(html, status_code=status_code)
+        self.secure_headers(response)
+        if request.query_params.get("lang") in LANGS:
+            self.set_cookie(request, response, LANG_COOKIE, lang, max_age=365 * 86400)
+        return response
+
+    @staticmethod
+    def secure_headers(response: Response) -> None:
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Frame-Options"] = "DENY"
+
+    @staticmethod
+    def secure_transport(request: Request) -> bool:
+        """HTTPS, or plain HTTP from this very machine (where nothing crosses a network)."""
+        if request.url.scheme == "https":
+            return True
+        host = request.client.host if request.client else ""
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+    def set_cookie(
+        self, request: Request, response: Response, name: str, value: str, max_age: int | None
+    ) -> None:
+        """HttpOnly, SameSite=Lax, and Secure whenever the page came over HTTPS."""
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+
+    def session_id(self, request: Request) -> str | None:
+        return unsign_cookie(self.secret, request.cookies.get(SESSION_COOKIE))
+
+    def csrf_for(self, request: Request) -> str:
+        session_id = self.session_id(request)
+        if session_id:
+            return csrf_token(self.secret, "session:" + session_id)
+        prelogin = request.scope.get("precheck.prelogin") or request.cookies.get(PRELOGIN_COOKIE)
+        return csrf_token(self.secret, "login:" + prelogin) if prelogin else ""
+
+    def csrf_valid(self, request: Request, form: Any) -> bool:
+        session_id = self.session_id(request)
+        binding = (
+            "session:" + session_id
+            if session_id
+            else "login:" + (request.cookies.get(PRELOGIN_COOKIE) or "")
+        )
+        if binding.endswith(":"):
+            return False
+        return csrf_ok(self.secret, binding, form.get("csrf_token"))
+
+    async def signed_in(self, request: Request) -> Counselor | None:
+        session_id = self.session_id(request)
+        if session_id is None:
+            return None
+
+        def lookup() -> Counselor | None:
+            with self.database.write() as db:
+                return store.session_counselor(db, session_id, self.now())
+
+        result: Counselor | None = await run_in_threadpool(lookup)
+        return result
+
+    def to_login(self, request: Request) -> RedirectResponse:
+        target = request.url.path
+        if request.url.query and request.method == "GET":
+            target += "?" + request.url.query
+        expired = "&expired=1" if request.cookies.get(SESSION_COOKIE) else ""
+        response = RedirectResponse(f"/login?{urlencode({'next': target})}{expired}", 303)
+        if request.cookies.get(SESSION_COOKIE):
+            response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    def refused_csrf(self, request: Request, user: Counselor | None) -> HTMLResponse:
+        return self.render(
+            request,
+            "message.html",
+            title_key="csrf",
+            user=user,
+            status_code=403,
+            back_url="/",
+            back_text=ui_text("dashboard.nav.day").get(self.lang(request)),
+        )
+
+    def not_found(self, request: Request, user: Counselor) -> HTMLResponse:
+        return self.render(
+            request,
+            "message.html",
+            title_key="not-found",
+            user=user,
+            status_code=404,
+            back_url="/",
+            back_text=ui_text("dashboard.booking.back").get(self.lang(request)),
+        )
+
+    # -- facts for the pages ----------------------------------------------------------------
+
+    def facts(self, booking: Booking) -> views.BookingFacts:
+        return views.BookingFacts(
+            id=booking.id,
+            start=self.local(booking.session_at),
+            name=booking.name or "",
+            number=booking.job_seeker_number or "",
+            email=booking.email or "",
+            phone=booking.phone or "",
+            topic=booking.topic or "",
+            assistant=booking.interpreter or "",
+            received_at=booking.received_at,
+            report=booking.report_json.encode("utf-8") if booking.report_json else None,
+        )
+
+    def verify(self, data: bytes, number: str | None) -> Any:
+        from precheck.report import verify_report
+
+        return verify_report(data, now=self.now(), job_seeker_number=number or None)
+
+    def summary(self, booking: views.BookingFacts) -> tuple[views.ReportSummary, Any]:
+        if booking.report is None:
+            return views.MISSING, None
+        verification = self.verify(booking.report, booking.number)
+        return views.summarize(verification), verification
+
+    def rows(self, db: Session, bookings: list[Booking]) -> list[Row]:
+        history = store.status_history(db, [b.id for b in bookings])
+        rows = []
+        for booking in bookings:
+            facts = self.facts(booking)
+            summary, _ = self.summary(facts)
+            earlier = store.earlier_fingerprints(db, booking, SIGNED_STATES)
+            rows.append(
+                Row(
+                    booking=facts,
+                    status=views.current_status([h.status for h in history[booking.id]]),
+                    report=summary,
+                    same_device=summary.state in SIGNED_STATES
+                    and views.same_device(summary.key_fingerprint, earlier),
+                )
+            )
+        return rows
+
+    def day_bounds(self, first: date, count: int) -> tuple[datetime, datetime]:
+        start = datetime.combine(first, time(0), self.tz)
+        return start.astimezone(UTC), (start + timedelta(days=count)).astimezone(UTC)
+
+    @staticmethod
+    def slots(booking: Booking) -> list[datetime]:
+        """The job seeker's chosen starts (first choice first) as aware datetimes."""
+        out = []
+        for value in booking.slots or []:
+            try:
+                moment = datetime.fromisoformat(str(value))
+            except ValueError:
+                continue
+            if moment.tzinfo is not None:
+                out.append(moment.astimezone(UTC))
+        return out
