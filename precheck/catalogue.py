@@ -8,6 +8,7 @@ a check comes from here, so a decide function only ever names a message code.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -239,15 +240,17 @@ _IDENTIFIERS = {
     name: "list?"
     for name in (
         "windows_exe", "windows_exe_unverified", "macos_apps", "macos_bundle_ids",
-        "debian_packages", "linux_binaries", "linux_cmdline", "systemd_units", "flatpak_ids",
+        "macos_app_prefixes", "macos_bundle_id_prefixes", "debian_packages", "linux_binaries",
+        "linux_cmdline", "systemd_units", "flatpak_ids",
     )
 }  # fmt: skip
 _TABLE_ROWS: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
     "os-lifecycle": (
         ("linux.*.*", {"name": "str", "supported_until": "date", "released": "date?",
                        "security_until": "date?", "paid_until": "date?"}),
-        ("windows", {"source": "str", "updates_as_of": "date"}),
-        ("windows.editions", {"home_pro": "list", "enterprise": "list"}),
+        ("windows", {"source": "str", "updates_as_of": "date", "unsupported_below_build": "int",
+                     "servicing_months_home_pro": "int", "servicing_months_enterprise": "int"}),
+        ("windows.editions", {"home_pro": "list", "enterprise": "list", "ltsc_suffix": "str"}),
         ("windows.builds.*", {"name": "str", "version": "str", "source": "str",
                               "released": "date?", "home_pro_until": "date?",
                               "enterprise_until": "date?"}),
@@ -255,20 +258,21 @@ _TABLE_ROWS: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
                             "released": "date?", "iot_until": "date?"}),
         ("windows.esu.*", {"name": "str", "consumer_until": "date", "commercial_until": "date",
                            "evidence_after_ubr": "int", "source": "str"}),
-        ("windows.server.*", {"name": "str", "until": "date", "source": "str"}),
+        ("windows.server.*", {"name": "str", "until": "date", "source": "str",
+                              "mainstream_until": "date?", "esu_until": "date?"}),
         ("windows.updates[]", {"builds": "list-int", "date": "date", "ubr": "int",
                                "kind": "security|preview|hotpatch", "source": "str",
                                "kb": "str?"}),
-        ("darwin", {"source": "str", "supported_majors": "int"}),
+        ("darwin", {"source": "str", "supported_majors": "int", "intel_last_major": "int?"}),
         ("darwin.releases.*", {"name": "str", "status": "supported|ending|unsupported",
                                "source": "str", "released": "date?", "latest": "str?",
                                "latest_date": "date?", "eol": "date?"}),
     ),
     "file-sharing": (
         ("programs[]", {"id": "str", "name": "str", "kind": "p2p|p2p-capable",
-                        "network": "str", "source": "str", **_IDENTIFIERS}),
+                        "network": "str", "source": "str", "note": "str?", **_IDENTIFIERS}),
         ("near_misses[]", {"id": "str", "name": "str", "decision": "ignore|recorder|confirm",
-                           "source": "str", **_IDENTIFIERS}),
+                           "source": "str", "note": "str?", **_IDENTIFIERS}),
     ),
     "recording": (
         ("programs[]", {"id": "str", "name": "str", "kind": "screen|audio", "builtin": "bool",
@@ -278,17 +282,23 @@ _TABLE_ROWS: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
         ("products[]", {"id": "str", "name": "str", "vendor": "str", "microsoft": "bool",
                         "platforms": "list",
                         "family": "microsoft_defender|macos_xprotect|clamav|other_products",
-                        "source": "str", "windows_display_names": "list?"}),
+                        "source": "str", "windows_display_names": "list?", "commands": "list?",
+                        "processes": "list?", "paths": "list?", "systemd_units": "list?"}),
     ),
     "browsers": (
-        ("browsers.*", {"name": "str", "rule": "rapid-major|release-major|esr|os",
+        ("browsers.*", {"name": "str", "rule": "rapid-major|release-major|esr|build-age|os",
                         "may_fail": "bool", "source": "str", "anchor_major": "int?",
-                        "anchor_date": "date?", "cadence_days": "int?"}),
+                        "anchor_date": "date?", "cadence_days": "int?",
+                        "expected_on_as_of": "int?", "releases": "dates?", "latest": "str?",
+                        "supported_branches": "list-int?", "old_os_branches": "list-int?",
+                        "old_os_until": "date?", "unsupported_branches": "list-int?",
+                        "windows_registry": "list?", "macos_app": "str?",
+                        "linux_packages": "list?"}),
     ),
     "wifi-free-japan": (
         ("ssids[]", {"ssid": "str", "operator": "str", "security": "str",
                      "status": "active|ended|unknown", "verified": "bool", "source": "str"}),
-        ("patterns[]", {"pattern": "str", "source": "str"}),
+        ("patterns[]", {"pattern": "regex", "source": "str"}),
     ),
 }  # fmt: skip
 
@@ -320,6 +330,15 @@ def _kind_error(value: Any, kind: str) -> str | None:
     if kind == "list-int":
         ok = isinstance(value, list) and bool(value) and all(isinstance(v, int) for v in value)
         return None if ok else "a non-empty list of whole numbers"
+    if kind == "dates":
+        ok = isinstance(value, dict) and all(_is_date(v) for v in value.values())
+        return None if ok else "a table of dates (YYYY-MM-DD)"
+    if kind == "regex":
+        try:
+            re.compile(value)
+        except (TypeError, re.error):
+            return "a regular expression"
+        return None
     choices = kind.split("|")
     return None if value in choices else "one of " + ", ".join(choices)
 
