@@ -353,3 +353,12 @@ def test_office_profile_decides_every_antivirus_family_with_a_reason() -> None:
         assert policy[family] in ("accept", "confirm", "reject"), family
     assert policy["reason"]["ja"].strip() and policy["reason"]["en"].strip()
     assert "有償版相当" in policy["reason"]["ja"]
+
+
+def test_the_docs_list_every_outcome_code_with_its_status() -> None:
+    """docs/catalogue.md is the probes' specification: it must not drift from the catalogue."""
+    docs = (data_dir("checks").parent / "docs" / "catalogue.md").read_text()
+    for spec in load_catalogue().ordered():
+        section = docs.split(f"### {spec.id}\n", 1)[1].split("\n### ", 1)[0]
+        for code, status in spec.statuses.items():
+            assert f"| `{code}` | {status.value} |" in section, (spec.id, code)
