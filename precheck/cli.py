@@ -17,6 +17,8 @@ COMMANDS: dict[str, str] = {
     "run": "precheck.commands.run",
     "replay": "precheck.commands.replay",
     "list": "precheck.commands.list_checks",
+    "verify": "precheck.commands.verify",
+    "show": "precheck.commands.show",
 }
 """Subcommand name -> module with `HELP`, `configure(parser)` and `execute(args) -> int`."""
 

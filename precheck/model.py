@@ -89,6 +89,23 @@ class CheckResult:
             "required": self.required,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CheckResult:
+        """The inverse of `as_dict`, for results read back from a report that was verified."""
+        remediation = data.get("remediation")
+        return cls(
+            id=data["id"],
+            articles=tuple(data["articles"]),
+            title=Text(**data["title"]),
+            status=Status(data["status"]),
+            code=data["code"],
+            summary=Text(**data["summary"]),
+            facts=data["facts"],
+            remediation=Text(**remediation) if remediation else None,
+            duration_ms=data["duration_ms"],
+            required=data["required"],
+        )
+
 
 def overall(results: list[CheckResult]) -> Overall:
     """Ready only when every required check passed.

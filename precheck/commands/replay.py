@@ -1,4 +1,8 @@
-"""`precheck replay FILE`: show what a user's saved evidence makes precheck say, on any OS."""
+"""`precheck replay FILE`: show what a user's saved evidence makes precheck say, on any OS.
+
+A replay never writes a signed report: the evidence is another device's, and this device's
+key must only vouch for checks this device ran (check_and_report is called without `sign`).
+"""
 
 from __future__ import annotations
 

@@ -6,8 +6,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from precheck import exitcodes
+
+if TYPE_CHECKING:
+    from precheck.catalogue import Catalogue
+    from precheck.host import Host
+    from precheck.runner import RunResult
 
 HELP = "このパソコンを確認します / check this computer"
 
@@ -29,13 +35,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--save-evidence", type=Path, metavar="FILE", help="also save the evidence bundle to FILE"
     )
+    parser.add_argument(
+        "--job-seeker-number",
+        metavar="NUMBER",
+        help="make the report for a booking: it carries only a hash of this number",
+    )
+    parser.add_argument(
+        "--no-report", action="store_true", help="do not write the signed report (docs/report.md)"
+    )
 
 
 def execute(args: argparse.Namespace) -> int:
+    from precheck.commands.verify import number_or_usage
     from precheck.host import LiveHost, RecordingHost
+    from precheck.i18n import pick_lang
 
+    _number, ok = number_or_usage(args, pick_lang(args.lang))
+    if not ok:
+        return exitcodes.USAGE
     recorder = RecordingHost() if args.save_evidence else None
-    code = check_and_report(recorder or LiveHost(), args)
+    code = check_and_report(recorder or LiveHost(), args, sign=not args.no_report)
     if recorder is not None and code in (exitcodes.READY, exitcodes.NOT_READY):
         from precheck.catalogue import ui_text
         from precheck.fsutil import WriteError
@@ -51,8 +70,12 @@ def execute(args: argparse.Namespace) -> int:
     return code
 
 
-def check_and_report(host: object, args: argparse.Namespace) -> int:
-    """Run the checks on `host`, print them, and return the exit code; shared with replay."""
+def check_and_report(host: object, args: argparse.Namespace, *, sign: bool = False) -> int:
+    """Run the checks on `host`, print them, and return the exit code; shared with replay.
+
+    `sign` writes the signed report of this device: only `precheck run` passes it, since a
+    replay shows another device's evidence and this device's key must not vouch for it.
+    """
     from precheck.catalogue import CatalogueError, load_catalogue, ui_text
     from precheck.host import EvidenceError, Host
     from precheck.i18n import pick_lang
@@ -100,8 +123,16 @@ def check_and_report(host: object, args: argparse.Namespace) -> int:
         return exitcodes.USAGE
     if progress:
         progress.close()
+    saved: dict[str, str] | None = None
+    notices: list[str] = []
+    failed = False
+    if sign:
+        saved, notices, failed = save_report(run, catalogue, profile, host, args, lang)
     if args.json:
-        json.dump(run_document(run, catalogue), sys.stdout, ensure_ascii=False, indent=2)
+        document = run_document(run, catalogue)
+        if sign:
+            document["report"] = saved
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         colour = use_colour(sys.stdout)
@@ -111,4 +142,46 @@ def check_and_report(host: object, args: argparse.Namespace) -> int:
             print(format_result(result, lang, colour))
         print()
         print(format_overall(run.overall, lang, colour))
+        if saved:
+            print()
+            print(ui_text("report.saved", **saved).get(lang))
+    for notice in notices:
+        print(notice, file=sys.stderr)
+    if failed:
+        return exitcodes.WRITE_FAILED
     return exitcodes.READY if run.overall == "ready" else exitcodes.NOT_READY
+
+
+def save_report(
+    run: RunResult,
+    catalogue: Catalogue,
+    profile: dict[str, Any],
+    host: Host,
+    args: argparse.Namespace,
+    lang: str,
+) -> tuple[dict[str, str] | None, list[str], bool]:
+    """Sign and write this run's report: (paths, messages for stderr, whether it failed)."""
+    from precheck.catalogue import ui_text
+    from precheck.fsutil import WriteError
+    from precheck.report import ReportError, make_report, write_report
+    from precheck.report.keys import load_device_key
+
+    if args.only:
+        return None, [ui_text("report.partial").get(lang)], False
+    try:
+        key = load_device_key()
+        report = make_report(
+            run, catalogue, profile, job_seeker_number=args.job_seeker_number, host=host, key=key
+        )
+        json_path, html_path = write_report(report, lang=lang)
+    except ReportError as exc:
+        return None, [ui_text("report.error.make", detail=str(exc)).get(lang)], True
+    except WriteError as exc:
+        return None, [ui_text("report.error.write", detail=str(exc)).get(lang)], True
+    notices = []
+    if key.status != "existing":
+        message = ui_text(
+            f"report.key-{key.status}", fingerprint=key.fingerprint[:16], problem=key.problem
+        )
+        notices.append(message.get(lang))
+    return {"json": str(json_path), "html": str(html_path)}, notices, False
