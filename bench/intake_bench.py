@@ -171,7 +171,7 @@ def bench(kind: str, bookings: int, clients: int, report: dict[str, Any]) -> Non
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--bookings", type=int, default=2000)
-    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()
     os.environ.setdefault("PRECHECK_DATA_DIR", tempfile.mkdtemp(prefix="precheck-bench-key-"))

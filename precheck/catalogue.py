@@ -8,9 +8,11 @@ a check comes from here, so a decide function only ever names a message code.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ class CheckSpec:
     messages: Mapping[str, Text]
     remediation: Mapping[str, Mapping[str, Text]]
     statuses: Mapping[str, Status] = field(default_factory=dict)
+    systems: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def message(self, code: str, params: Mapping[str, Any]) -> Text:
         template = self.messages.get(code) or ui_text(code)
@@ -137,6 +140,7 @@ def parse_check(data: Mapping[str, Any], where: str) -> CheckSpec:
         raise CatalogueError(f"{where}: field 'thresholds' must be a table")
     messages: dict[str, Text] = {}
     statuses: dict[str, Status] = {}
+    message_systems: dict[str, tuple[str, ...]] = {}
     raw_messages = data.get("messages", {})
     if not isinstance(raw_messages, dict):
         raise CatalogueError(f"{where}: field 'messages' must be a table")
@@ -152,6 +156,17 @@ def parse_check(data: Mapping[str, Any], where: str) -> CheckSpec:
                     f"{where}: field 'messages.{code}.status' must be one of "
                     + ", ".join(s.value for s in Status)
                 ) from None
+        systems = body.get("systems", list(SYSTEMS))
+        if (
+            not isinstance(systems, list)
+            or not systems
+            or not all(system in SYSTEMS for system in systems)
+        ):
+            raise CatalogueError(
+                f"{where}: field 'messages.{code}.systems' must be a non-empty list of "
+                "windows, darwin, linux"
+            )
+        message_systems[code] = tuple(systems)
     remediation: dict[str, dict[str, Text]] = {}
     raw_rem = data.get("remediation", {})
     if not isinstance(raw_rem, dict):
@@ -179,6 +194,7 @@ def parse_check(data: Mapping[str, Any], where: str) -> CheckSpec:
         messages=messages,
         remediation=remediation,
         statuses=statuses,
+        systems=message_systems,
     )
 
 
@@ -209,18 +225,182 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
                 f"{path}: field 'id' is {spec.id!r} but the file is named {path.stem!r}"
             )
         checks[spec.id] = spec
+    for path in sorted((root / "tables").glob("*.toml")):
+        load_table(root, path.stem)
     return Catalogue(
         version=meta["version"], as_of=meta["as_of"], digest=_digest(root), checks=checks, root=root
     )
+
+
+# What each reference table's rows must hold, so a typo in a table an office edits fails at load
+# with the file and field named, never later inside a probe. A row path walks the TOML: `*` is
+# every key of a table, `name[]` every entry of an array of tables. A field kind ending in `?` is
+# optional; `a|b|c` is a choice of words. Tables not listed here need only `source` and `as_of`.
+_IDENTIFIERS = {
+    name: "list?"
+    for name in (
+        "windows_exe", "windows_exe_unverified", "macos_apps", "macos_bundle_ids",
+        "macos_app_prefixes", "macos_bundle_id_prefixes", "debian_packages", "linux_binaries",
+        "linux_cmdline", "systemd_units", "flatpak_ids",
+    )
+}  # fmt: skip
+_TABLE_ROWS: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
+    "os-lifecycle": (
+        ("linux.*.*", {"name": "str", "supported_until": "date", "released": "date?",
+                       "security_until": "date?", "paid_until": "date?"}),
+        ("windows", {"source": "str", "updates_as_of": "date", "unsupported_below_build": "int",
+                     "servicing_months_home_pro": "int", "servicing_months_enterprise": "int"}),
+        ("windows.editions", {"home_pro": "list", "enterprise": "list", "ltsc_suffix": "str"}),
+        ("windows.builds.*", {"name": "str", "version": "str", "source": "str",
+                              "released": "date?", "home_pro_until": "date?",
+                              "enterprise_until": "date?"}),
+        ("windows.ltsc.*", {"name": "str", "until": "date", "source": "str",
+                            "released": "date?", "iot_until": "date?"}),
+        ("windows.esu.*", {"name": "str", "consumer_until": "date", "commercial_until": "date",
+                           "evidence_after_ubr": "int", "source": "str"}),
+        ("windows.server.*", {"name": "str", "until": "date", "source": "str",
+                              "mainstream_until": "date?", "esu_until": "date?"}),
+        ("windows.updates[]", {"builds": "list-int", "date": "date", "ubr": "int",
+                               "kind": "security|preview|hotpatch", "source": "str",
+                               "kb": "str?"}),
+        ("darwin", {"source": "str", "supported_majors": "int", "intel_last_major": "int?"}),
+        ("darwin.releases.*", {"name": "str", "status": "supported|ending|unsupported",
+                               "source": "str", "released": "date?", "latest": "str?",
+                               "latest_date": "date?", "eol": "date?"}),
+    ),
+    "file-sharing": (
+        ("programs[]", {"id": "str", "name": "str", "kind": "p2p|p2p-capable",
+                        "network": "str", "source": "str", "note": "str?", **_IDENTIFIERS}),
+        ("near_misses[]", {"id": "str", "name": "str", "decision": "ignore|recorder|confirm",
+                           "source": "str", "note": "str?", **_IDENTIFIERS}),
+    ),
+    "recording": (
+        ("programs[]", {"id": "str", "name": "str", "kind": "screen|audio", "builtin": "bool",
+                        "source": "str", **_IDENTIFIERS}),
+    ),
+    "antivirus": (
+        ("products[]", {"id": "str", "name": "str", "vendor": "str", "microsoft": "bool",
+                        "platforms": "list",
+                        "family": "microsoft_defender|macos_xprotect|clamav|other_products",
+                        "source": "str", "windows_display_names": "list?", "commands": "list?",
+                        "processes": "list?", "paths": "list?", "systemd_units": "list?"}),
+    ),
+    "browsers": (
+        ("browsers.*", {"name": "str", "rule": "rapid-major|release-major|esr|build-age|os",
+                        "may_fail": "bool", "source": "str", "anchor_major": "int?",
+                        "anchor_date": "date?", "cadence_days": "int?",
+                        "expected_on_as_of": "int?", "releases": "dates?", "latest": "str?",
+                        "supported_branches": "list-int?", "old_os_branches": "list-int?",
+                        "old_os_until": "date?", "unsupported_branches": "list-int?",
+                        "windows_registry": "list?", "macos_app": "str?",
+                        "linux_packages": "list?"}),
+    ),
+    "wifi-free-japan": (
+        ("ssids[]", {"ssid": "str", "operator": "str", "security": "str",
+                     "status": "active|ended|unknown", "verified": "bool", "source": "str"}),
+        ("patterns[]", {"pattern": "regex", "source": "str"}),
+    ),
+}  # fmt: skip
+
+
+def _is_date(value: Any) -> bool:
+    if isinstance(value, date):
+        return True
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _kind_error(value: Any, kind: str) -> str | None:
+    """None when `value` fits `kind`, else what the field must be (for the message)."""
+    if kind == "str":
+        return None if isinstance(value, str) and value.strip() else "a non-empty string"
+    if kind == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "a whole number"
+    if kind == "bool":
+        return None if isinstance(value, bool) else "true or false"
+    if kind == "date":
+        return None if _is_date(value) else "a date (YYYY-MM-DD)"
+    if kind == "list":
+        ok = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+        return None if ok else "a list of strings"
+    if kind == "list-int":
+        ok = isinstance(value, list) and bool(value) and all(isinstance(v, int) for v in value)
+        return None if ok else "a non-empty list of whole numbers"
+    if kind == "dates":
+        ok = isinstance(value, dict) and all(_is_date(v) for v in value.values())
+        return None if ok else "a table of dates (YYYY-MM-DD)"
+    if kind == "regex":
+        try:
+            re.compile(value)
+        except (TypeError, re.error):
+            return "a regular expression"
+        return None
+    choices = kind.split("|")
+    return None if value in choices else "one of " + ", ".join(choices)
+
+
+def _rows(data: Any, parts: list[str], prefix: str) -> Iterator[tuple[str, Any]]:
+    """Every row the path `parts` reaches, with its dotted name; a missing step is an error."""
+    if not parts:
+        yield prefix, data
+        return
+    part, rest = parts[0], parts[1:]
+    if not isinstance(data, dict):
+        raise CatalogueError(f"field '{prefix}' must be a table")
+    join = (prefix + ".") if prefix else ""
+    if part == "*":
+        for key, value in data.items():
+            yield from _rows(value, rest, f"{join}{key}")
+        return
+    name = part.removesuffix("[]")
+    if name not in data:
+        raise CatalogueError(f"field '{join}{name}' is missing")
+    if part.endswith("[]"):
+        entries = data[name]
+        if not isinstance(entries, list) or not entries:
+            raise CatalogueError(f"field '{join}{name}' must be a non-empty array of tables")
+        for index, entry in enumerate(entries):
+            yield from _rows(entry, rest, f"{join}{name}[{index}]")
+        return
+    yield from _rows(data[name], rest, f"{join}{name}")
+
+
+def validate_table(name: str, data: Mapping[str, Any], where: str) -> None:
+    """Check a reference table's `source`, `as_of` and rows; errors name `where` and the field."""
+    if not isinstance(data.get("source"), str) or not data["source"].strip():
+        raise CatalogueError(f"{where}: field 'source' is missing")
+    if not isinstance(data.get("as_of"), str) or not _is_date(data["as_of"]):
+        raise CatalogueError(f"{where}: field 'as_of' must be a date (YYYY-MM-DD)")
+    for path, fields in _TABLE_ROWS.get(name, ()):
+        try:
+            rows = list(_rows(data, path.split("."), ""))
+        except CatalogueError as exc:
+            raise CatalogueError(f"{where}: {exc}") from None
+        for row_name, row in rows:
+            if not isinstance(row, dict):
+                raise CatalogueError(f"{where}: field '{row_name}' must be a table")
+            for field_name, kind in fields.items():
+                optional = kind.endswith("?")
+                if field_name not in row:
+                    if optional:
+                        continue
+                    raise CatalogueError(f"{where}: field '{row_name}.{field_name}' is missing")
+                problem = _kind_error(row[field_name], kind.removesuffix("?"))
+                if problem:
+                    raise CatalogueError(
+                        f"{where}: field '{row_name}.{field_name}' must be {problem}"
+                    )
 
 
 @cache
 def load_table(root: Path, name: str) -> dict[str, Any]:
     path = root / "tables" / f"{name}.toml"
     data = _read_toml(path)
-    for field_name in ("source", "as_of"):
-        if field_name not in data:
-            raise CatalogueError(f"{path}: field '{field_name}' is missing")
+    validate_table(name, data, str(path))
     return data
 
 

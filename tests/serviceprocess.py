@@ -24,6 +24,7 @@ class ServiceProcess:
         self.url: str | None = None
         self._ready = threading.Event()
         self.process: subprocess.Popen[str] | None = None
+        self._reader: threading.Thread | None = None
 
     def start(self, timeout: float = 60) -> ServiceProcess:
         self.process = subprocess.Popen(
@@ -33,7 +34,8 @@ class ServiceProcess:
             text=True,
             env=self.env,
         )
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
         deadline = time.monotonic() + timeout
         while not self._ready.wait(0.05):
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -60,6 +62,8 @@ class ServiceProcess:
         if self.process.poll() is None:
             self.process.send_signal(sig)
         code = self.process.wait(timeout)
+        if self._reader is not None:
+            self._reader.join(timeout)  # all output read
         return code
 
     def kill(self) -> int:

@@ -22,6 +22,12 @@ STOPPED = (0, -signal.SIGTERM)
 """uvicorn shuts down gracefully on SIGTERM, then ends by that signal as daemons should."""
 
 
+def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
+    service = ServiceProcess("--port", "0", "--data-dir", str(tmp_path / "office")).start()
+    assert service.stop(signal.SIGINT) == 0
+    assert "Shutting down" in service.text and "Traceback" not in service.text
+
+
 def test_serve_with_defaults_makes_a_private_sqlite_database(tmp_path: Path) -> None:
     service = ServiceProcess("--port", "0").start()
     try:

@@ -363,3 +363,45 @@ def test_an_internal_error_is_500_json_without_details(
     assert "RuntimeError" in logged
     assert "secret" not in logged and intake_data.NAME not in logged
     assert body["fields"] == {}
+
+
+def test_the_client_outbox_against_the_service(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The booking client's own outbox: delivered once; a conflicting body under a used key is
+    kept and shown, never counted as delivered."""
+    from precheck.booking import outbox
+
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(service.ca.ca_cert))
+    payload = intake_data.payload()
+    _, first = outbox.deliver(payload, service.bookings_url, attempts=1)
+    assert first.outcome is outbox.Outcome.SENT and first.status == 201
+    _, again = outbox.deliver(payload, service.bookings_url, attempts=1)
+    assert again.outcome is outbox.Outcome.SENT and again.status == 201
+    changed = copy.deepcopy(payload)
+    changed["topic"] = "別の内容"
+    entry, conflict = outbox.deliver(changed, service.bookings_url, attempts=1)
+    assert conflict.outcome is outbox.Outcome.REJECTED and conflict.status == 409
+    assert "idempotency" in conflict.message.en
+    assert entry.path.exists()
+    assert len(service.rows()) == 1
+
+
+@pytest.mark.parametrize("office_database_url", ["postgresql"], indirect=True)
+def test_database_gone_is_503_and_healthz_says_so(service: Service) -> None:
+    """A database server that drops away: the client is told to retry later."""
+    import psycopg
+    import requests
+    from sqlalchemy.engine import make_url
+
+    url = make_url(service.context.settings.database_url)
+
+    server = url.set(drivername="postgresql", database="postgres").render_as_string(False)
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE "{url.database}" WITH (FORCE)')
+    body = _error_shape(service.post(intake_data.payload()), 503, "unavailable")
+    assert body["fields"] == {}
+    health = requests.get(f"{service.url}/healthz", verify=str(service.ca.ca_cert), timeout=10)
+    assert health.status_code == 503 and health.json()["status"] == "unavailable"
+    with psycopg.connect(server, autocommit=True) as admin:  # for the fixture's teardown
+        admin.execute(f'CREATE DATABASE "{url.database}"')

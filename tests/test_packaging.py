@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from precheck import exitcodes
 from tests.conftest import need
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +35,9 @@ def test_wheel_ships_catalogue_reports_and_messages(tmp_path: Path) -> None:
     for shipped in ("report.schema.json", "templates/report.html", "templates/report.css"):
         assert f"precheck/_data/reports/{shipped}" in names
     assert "precheck/messages/report.toml" in names
+    assert "precheck/messages/office.toml" in names
+    assert "precheck/office/migrations/env.py" in names  # the office service migrates on start
+    assert "precheck/office/migrations/versions/r0001_intake.py" in names
     assert not any(n.endswith((".pem", ".key")) for n in names), "no key may ship"
 
 
@@ -57,6 +61,12 @@ def test_pyinstaller_executable_runs_from_anywhere(tmp_path: Path) -> None:
     )
     assert run.returncode in (0, 1), run.stderr
     assert '"id": "load"' in run.stdout
+    # the office service's libraries stay out of the job seeker's executable
+    office = subprocess.run(
+        [str(exe), "office", "serve", "--lang", "en"], capture_output=True, text=True, timeout=60
+    )
+    assert office.returncode == exitcodes.OFFICE_NOT_INSTALLED, office.stderr
+    assert "pip install 'precheck[office]'" in office.stderr
     # the executable signs a report with a key it makes on first use, and verifies it
     full = subprocess.run(
         [str(exe), "run", "--json"], capture_output=True, text=True, cwd=tmp_path, timeout=120

@@ -22,6 +22,11 @@ from precheck.catalogue import ui_text
 from precheck.jobseeker import normalize_job_seeker_number
 from precheck.model import Text
 
+SHORT_LOWER_PART = 6
+"""Hello Work's form takes up to 8 digits after the first 5, and real numbers have 7 (research
+japan-and-catalogues.md §1); third parties describe the card as 5 then 6–8 digits. A shorter
+second part is more likely a typo, so it is a warning, never a refusal."""
+
 FIELDS = (
     "name",
     "job_seeker_number",
@@ -169,7 +174,7 @@ def validate_fields(
         errors.append(_error("job_seeker_number", "missing"))
     elif number is None:
         errors.append(_error("job_seeker_number", "invalid"))
-    elif len(number) < len("00000-") + 8:
+    elif len(number) < len("00000-") + SHORT_LOWER_PART:
         errors.append(
             FieldError(
                 "job_seeker_number",

@@ -1,9 +1,10 @@
 """The outbox: booking submissions wait here until the office's intake service has them.
 
 A submission is written (0600, atomically) to `<data dir>/outbox/<idempotency key>.json` before
-the first attempt to send it, and removed only once the office answered 2xx, or 409 for the same
-key (an earlier attempt got through). So a crash, a closed laptop or a dead network loses
-nothing, and because every attempt carries the same `Idempotency-Key`, nothing is booked twice.
+the first attempt to send it, and removed only once the office answered 2xx (a repeat of a
+booking it already has gets its first answer again). So a crash, a closed laptop or a dead
+network loses nothing, and because every attempt carries the same `Idempotency-Key`, nothing is
+booked twice. 409 means the office holds a *different* booking under this key: kept and shown.
 
 Sending: HTTPS only with certificate verification (requests' default; REQUESTS_CA_BUNDLE names
 another trust store), redirects not followed, bounded retries with exponential back-off and
@@ -45,7 +46,7 @@ _KEY = re.compile(r"^[0-9a-f-]{36}$")
 
 class Outcome(StrEnum):
     SENT = "sent"
-    """The office has the booking (2xx, or 409 for this key)."""
+    """The office has the booking (2xx)."""
     RETRY_LATER = "retry-later"
     """Offline, timed out, or the server failed: kept, `precheck outbox --send` tries again."""
     REJECTED = "rejected"
@@ -249,12 +250,9 @@ def send(
                 )
             else:
                 status = response.status_code
-                if 200 <= status < 300 or status == 409:
+                if 200 <= status < 300:
                     result = Result(
-                        Outcome.SENT,
-                        ui_text("booking.outbox.sent" if status != 409 else "booking.outbox.dup"),
-                        status,
-                        result.attempts,
+                        Outcome.SENT, ui_text("booking.outbox.sent"), status, result.attempts
                     )
                     break
                 message, server_errors = _server_message(response)

@@ -186,12 +186,12 @@ def _steps(
 ) -> int:
     from precheck.booking import draft
     from precheck.booking import rules as booking_rules
-    from precheck.booking.form import validate_form
+    from precheck.booking.form import FIELDS, validate_form
     from precheck.fsutil import WriteError
 
     if console.interactive:
         console.say("booking.cli.intro", office=profile["name"][console.lang])
-        _ask_fields(console, profile, values, [k for k in _ASKED if k not in _given_keys(given)])
+        _ask_fields(console, profile, values, [k for k in FIELDS if k not in _given_keys(given)])
 
     while True:
         now = booking_rules.office_now(profile)
@@ -202,7 +202,7 @@ def _steps(
             if not console.interactive:
                 return exitcodes.BOOKING_REFUSED
             bad = [
-                k for k in _ASKED if any(e.field == k for e in errors if e.severity == "refused")
+                k for k in FIELDS if any(e.field == k for e in errors if e.severity == "refused")
             ]
             _ask_fields(console, profile, values, bad)
             continue
@@ -238,18 +238,6 @@ def _steps(
     else:
         _keep_draft(console, values)
     return code
-
-
-_ASKED = (
-    "name",
-    "job_seeker_number",
-    "email",
-    "phone",
-    "slots",
-    "topic",
-    "interpreter",
-    "private_room",
-)
 
 
 def _given_keys(given: dict[str, Any]) -> set[str]:

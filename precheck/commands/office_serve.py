@@ -86,6 +86,7 @@ def _log_config() -> dict[str, Any]:
 
 
 def execute(args: argparse.Namespace) -> int:
+    import contextlib
     import socket
     import ssl
 
@@ -165,5 +166,7 @@ def execute(args: argparse.Namespace) -> int:
         log_config=_log_config(),
         timeout_graceful_shutdown=10,
     )
-    Server(config).run(sockets=[sock])
+    # uvicorn shuts down gracefully, then re-raises Ctrl+C: for a service that is a clean stop.
+    with contextlib.suppress(KeyboardInterrupt):
+        Server(config).run(sockets=[sock])
     return exitcodes.READY
