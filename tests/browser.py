@@ -76,6 +76,8 @@ def chromium(
         "--metrics-recording-only",
         "--safebrowsing-disable-auto-update",
         "--lang=ja-JP",
+        # no name resolves but the service's own address: nothing leaves this machine
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
         f"--user-data-dir={profile}",
         f"--window-size={width},{height}",
     ):
