@@ -84,14 +84,18 @@ def wait_for(driver: Any, css: str, text: str | None = None) -> Any:
 def sign_in(driver: Any, site: Site, name: str, password: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
 
     if "/login" not in driver.current_url:
         driver.get(f"{site.base}/login")
     wait_for(driver, "#password")
+    page = driver.find_element(By.TAG_NAME, "html")
     field = driver.find_element(By.ID, "name")
     field.clear()
     field.send_keys(name)
     driver.find_element(By.ID, "password").send_keys(password + Keys.ENTER)
+    WebDriverWait(driver, WAIT).until(ec.staleness_of(page))  # the answer page has replaced it
 
 
 def test_a_counselors_day(site: Site, driver: Any, tmp_path: Path) -> None:

@@ -169,6 +169,16 @@ def test_wrong_password_then_lockout_with_back_off(office: Office) -> None:
     assert unknown == [401, 401, 401, 401, 429], "unknown names lock the same way"
     actions = [a for _, a, _, _ in _audit(office)]
     assert actions.count("login-failed") == 10 and actions.count("login-locked") == 1
+    typed = login(session, office.base, "hunter2 typed in the name field", PASSWORD)
+    assert typed.status_code == 401
+    assert {actor for actor, _, _, _ in _audit(office)} == {"(admin)", "sato", "(unknown)"}
+    with office.database.read() as db:
+        from sqlalchemy import select
+
+        from precheck.office.dashboard.models import LoginFailure
+
+        keys = list(db.scalars(select(LoginFailure.name)))
+    assert len(keys) == 3 and all(len(k) == 64 and "hunter2" not in k for k in keys)
 
 
 def test_lockout_state_in_the_database(office: Office) -> None:

@@ -42,6 +42,7 @@ class LoginFailure(Base):
     __tablename__ = "login_failure"
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    """SHA-256 (hex) of the case-folded name as typed, never the text itself."""
     failures: Mapped[int] = mapped_column(Integer)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

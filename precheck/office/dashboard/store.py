@@ -6,6 +6,7 @@ its audit entry commit together or not at all.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -59,14 +60,20 @@ def remove_counselor(db: Session, name: str) -> bool:
     return True
 
 
+def _failure_key(name: str) -> str:
+    """Failures are kept under a hash of the name as typed (case-folded): the table never holds
+    text someone typed, which may be a password entered in the wrong field."""
+    return hashlib.sha256(name.casefold().encode("utf-8")).hexdigest()
+
+
 def failure_state(db: Session, name: str) -> tuple[int, datetime | None]:
-    row = db.get(LoginFailure, name.lower())
+    row = db.get(LoginFailure, _failure_key(name))
     return (row.failures, row.last_failure_at) if row else (0, None)
 
 
 def record_failure(db: Session, name: str, now: datetime) -> int:
     """Count one more consecutive failure for `name`; the new count."""
-    key = name.lower()[:64]
+    key = _failure_key(name)
     row = db.get(LoginFailure, key)
     if row is None:
         row = LoginFailure(name=key, failures=0, last_failure_at=now)
@@ -77,7 +84,7 @@ def record_failure(db: Session, name: str, now: datetime) -> int:
 
 
 def clear_failures(db: Session, name: str) -> None:
-    db.execute(delete(LoginFailure).where(LoginFailure.name == name.lower()))
+    db.execute(delete(LoginFailure).where(LoginFailure.name == _failure_key(name)))
 
 
 def locked_until(db: Session, name: str, now: datetime) -> datetime | None:

@@ -42,6 +42,8 @@ LOGIN_BURST = 20
 """Sign-in posts one client address may send: 20 at once, then one a second. The per-name
 lockout stops guessing one name; this stops one PC from guessing across many names."""
 AUDIT_SHOWN = 200
+UNKNOWN_ACTOR = "(unknown)"
+"""The audit log's actor for a sign-in attempt with a name that is no account."""
 
 
 @dataclass(frozen=True)
@@ -141,23 +143,28 @@ class Dashboard(Site):
         return response
 
     def try_login(self, name: str, password: str) -> tuple[str, str]:
-        """("ok", session id), ("locked", until ISO) or ("failed", "") — decided and audited."""
+        """("ok", session id), ("locked", until ISO) or ("failed", "") — decided and audited.
+
+        The audit log names the account only when it exists: what someone typed as a name
+        (perhaps their password, in the wrong field) is never stored.
+        """
         now = self.now()
         with self.database.write() as db:
+            counselor = store.find_counselor(db, name) if store.valid_name(name) else None
+            actor = counselor.name if counselor else UNKNOWN_ACTOR
             until = store.locked_until(db, name, now)
             if until is not None:
-                store.audit(db, name or "-", "login-locked", now)
+                store.audit(db, actor, "login-locked", now)
                 return "locked", until.isoformat()
-            counselor = store.find_counselor(db, name) if store.valid_name(name) else None
             if counselor is None:
                 passwords.burn_time(password)
                 good = False
             else:
                 good = passwords.verify_password(counselor.password_hash, password)
             if not good or counselor is None:
-                store.record_failure(db, name or "-", now)
-                store.audit(db, name or "-", "login-failed", now)
-                until = store.locked_until(db, name or "-", now)
+                store.record_failure(db, name, now)
+                store.audit(db, actor, "login-failed", now)
+                until = store.locked_until(db, name, now)
                 return ("locked", until.isoformat()) if until else ("failed", "")
             store.clear_failures(db, name)
             if passwords.needs_rehash(counselor.password_hash):
