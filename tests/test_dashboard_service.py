@@ -66,6 +66,9 @@ def test_every_page_but_login_needs_a_counselor(office: Office) -> None:
         assert answer.status_code == 303, path
         assert answer.headers["location"].startswith("/login"), path
     assert office.get(anonymous, "/login").status_code == 200
+    css = office.get(anonymous, "/static/dashboard.css")  # the sign-in page needs its style
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert office.get(anonymous, "/static/../web.py").status_code == 404
     assert office.get(anonymous, "/healthz").status_code == 200
     # the intake API stays open to job seekers (a bad body is refused by the API, not a login)
     api = office.post(anonymous, "/api/v1/bookings", json={})
