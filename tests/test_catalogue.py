@@ -140,7 +140,7 @@ def test_every_outcome_has_a_status_and_every_problem_a_fix_on_each_system(check
 
 
 @pytest.mark.parametrize("check_id", sorted(DESIGN_IDS))
-def test_japanese_and_english_use_the_same_placeholders(check_id: str) -> None:
+def test_japanese_and_english_fill_the_same_names(check_id: str) -> None:
     spec = load_catalogue().checks[check_id]
     texts = [(f"messages.{c}", t) for c, t in spec.messages.items()] + [
         (f"remediation.{c}.{system}", t)
