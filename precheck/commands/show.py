@@ -65,10 +65,10 @@ def format_report(v: Verification, lang: str, colour: bool) -> str:
     """The verification state, then (when the signature held) the report as `precheck run`."""
     from precheck.catalogue import ui_text
     from precheck.model import CheckResult
-    from precheck.render.terminal import _paint, format_overall, format_result
+    from precheck.render.terminal import format_overall, format_result, paint
     from precheck.report.html import gigabytes, when
 
-    mark = _paint(
+    mark = paint(
         ("✓ " if v.valid else "✗ ") + ui_text(f"report.state.{v.state}").get(lang),
         "1;32" if v.valid else "1;31",
         colour,

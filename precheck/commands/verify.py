@@ -75,23 +75,28 @@ def execute(args: argparse.Namespace) -> int:
     return exitcodes.ALL_VALID if all_valid else exitcodes.SOME_INVALID
 
 
+def _signing_keys(checked: list[tuple[str, Verification]]) -> int:
+    """How many device keys signed the readable reports: more than one is worth a counselor's
+    notice when the files are meant to come from one job seeker's PC."""
+    return len({v.key_fingerprint for _, v in checked if v.report is not None})
+
+
 def as_json(checked: list[tuple[str, Verification]]) -> dict[str, Any]:
-    keys = {v.key_fingerprint for _, v in checked if v.report is not None}
     return {
         "reports": [{"file": name, **v.as_dict()} for name, v in checked],
         "summary": {
             "total": len(checked),
             "valid": sum(v.valid for _, v in checked),
             "invalid": sum(not v.valid for _, v in checked),
-            "keys": len(keys),
+            "keys": _signing_keys(checked),
         },
     }
 
 
 def _pad(text: str, width: int) -> str:
-    from precheck.render.terminal import _width
+    from precheck.render.terminal import display_width
 
-    return text + " " * max(0, width - sum(_width(c) for c in text))
+    return text + " " * max(0, width - display_width(text))
 
 
 def _problems(v: Verification, lang: str) -> str:
@@ -104,7 +109,7 @@ def _problems(v: Verification, lang: str) -> str:
 def format_table(checked: list[tuple[str, Verification]], lang: str) -> str:
     """One row per report, then reasons and notes beyond the first, then the summary."""
     from precheck.catalogue import ui_text
-    from precheck.render.terminal import _width
+    from precheck.render.terminal import display_width
     from precheck.report.html import when
 
     def t(key: str, **params: Any) -> str:
@@ -131,7 +136,7 @@ def format_table(checked: list[tuple[str, Verification]], lang: str) -> str:
                 _problems(v, lang),
             ]
         )
-    widths = [max(sum(_width(c) for c in row[i]) for row in rows) for i in range(5)]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(5)]
     lines = [
         "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5]
         for row in rows
@@ -146,7 +151,7 @@ def format_table(checked: list[tuple[str, Verification]], lang: str) -> str:
         lines += ["", *details]
     valid = sum(v.valid for _, v in checked)
     lines += ["", t("report.verify.summary", total=len(checked), valid=valid)]
-    keys = {v.key_fingerprint for _, v in checked if v.report is not None}
-    if len(keys) > 1:
-        lines.append(t("report.verify.keys", count=len(keys)))
+    keys = _signing_keys(checked)
+    if keys > 1:
+        lines.append(t("report.verify.keys", count=keys))
     return "\n".join(lines)

@@ -36,6 +36,11 @@ def _width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+def display_width(text: str) -> int:
+    """Columns `text` takes on a terminal: a full-width (Japanese) character takes two."""
+    return sum(_width(c) for c in text)
+
+
 def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
     """Wrap by display width: at spaces in English, between characters in Japanese.
 
@@ -56,7 +61,7 @@ def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
                 lines.append(prefix + line)
                 line = ""
             prefix = rest
-            used = sum(_width(c) for c in line)
+            used = display_width(line)
         if ch == " " and not line:
             continue
         line += ch
@@ -70,13 +75,13 @@ def use_colour(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def _paint(text: str, code: str, colour: bool) -> str:
+def paint(text: str, code: str, colour: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if colour else text
 
 
 def format_result(result: CheckResult, lang: str, colour: bool) -> str:
     status = ui_text(f"status.{result.status.value}").get(lang)
-    head = _paint(f"{SYMBOLS[result.status]} {status}", COLOURS[result.status], colour)
+    head = paint(f"{SYMBOLS[result.status]} {status}", COLOURS[result.status], colour)
     lines = [f"{head}  {result.title.get(lang)} [{result.id}]"]
     lines += wrap(result.summary.get(lang), 78, "    ", "    ")
     if result.remediation is not None:
@@ -87,7 +92,7 @@ def format_result(result: CheckResult, lang: str, colour: bool) -> str:
 
 def format_overall(overall: str, lang: str, colour: bool) -> str:
     code = {"ready": "32", "needs-attention": "33", "not-ready": "31"}[overall]
-    return _paint(ui_text(f"overall.{overall}").get(lang), f"1;{code}", colour)
+    return paint(ui_text(f"overall.{overall}").get(lang), f"1;{code}", colour)
 
 
 class Progress:
