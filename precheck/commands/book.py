@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from precheck import exitcodes
+from precheck.commands import add_lang, add_profile
 
 HELP = "予約メールの下書きを作ります / prepare the booking email"
 
@@ -73,10 +74,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-open", action="store_true", help="メールソフトで開かない / do not open the draft"
     )
-    parser.add_argument("--lang", choices=("ja", "en"), help="language (default: from the locale)")
-    parser.add_argument(
-        "--profile", type=Path, metavar="FILE", help="office profile (default: Hello Work Tonami)"
-    )
+    add_lang(parser)
+    add_profile(parser)
 
 
 @dataclass

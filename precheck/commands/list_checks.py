@@ -7,13 +7,14 @@ import json
 import sys
 
 from precheck import exitcodes
+from precheck.commands import add_lang
 
 HELP = "確認項目の一覧 / list the checks"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.add_argument("--lang", choices=("ja", "en"), help="language (default: from the locale)")
+    add_lang(parser)
 
 
 def execute(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from precheck import exitcodes
+from precheck.commands import add_lang
 
 HELP = "送信待ちの予約を表示・再送します / show and resend waiting bookings"
 
@@ -15,7 +16,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--remove", metavar="KEY", help="この予約を送信待ちから消す / drop this waiting booking"
     )
-    parser.add_argument("--lang", choices=("ja", "en"), help="language (default: from the locale)")
+    add_lang(parser)
 
 
 def execute(args: argparse.Namespace) -> int:

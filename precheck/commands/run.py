@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from precheck import exitcodes
+from precheck.commands import add_lang, add_profile
 
 if TYPE_CHECKING:
     from precheck.catalogue import Catalogue
@@ -24,10 +25,8 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--only", action="append", default=[], metavar="ID", help="run only this check (repeatable)"
     )
-    parser.add_argument("--lang", choices=("ja", "en"), help="language (default: from the locale)")
-    parser.add_argument(
-        "--profile", type=Path, metavar="FILE", help="office profile (default: Hello Work Tonami)"
-    )
+    add_lang(parser)
+    add_profile(parser)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

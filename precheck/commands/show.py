@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from precheck import exitcodes
+from precheck.commands import add_lang
 
 if TYPE_CHECKING:
     from precheck.report.verify import Verification
@@ -28,7 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--job-seeker-number", metavar="NUMBER", help="also check the report is for this number"
     )
-    parser.add_argument("--lang", choices=("ja", "en"), help="language (default: from the locale)")
+    add_lang(parser)
 
 
 def execute(args: argparse.Namespace) -> int:

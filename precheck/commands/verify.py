@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from precheck import exitcodes
+from precheck.commands import add_lang
 
 if TYPE_CHECKING:
     from precheck.report.verify import Verification
@@ -30,7 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="the job seeker number the reports must be for (e.g. 12345-67890123)",
     )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.add_argument("--lang", choices=("ja", "en"), help="language (default: from the locale)")
+    add_lang(parser)
 
 
 def number_or_usage(args: argparse.Namespace, lang: str) -> tuple[str | None, bool]:
