@@ -57,7 +57,6 @@ def execute(args: argparse.Namespace) -> int:
     if recorder is not None and code in (exitcodes.READY, exitcodes.NOT_READY):
         from precheck.catalogue import ui_text
         from precheck.fsutil import WriteError
-        from precheck.i18n import pick_lang
 
         lang = pick_lang(args.lang)
         try:
@@ -69,23 +68,21 @@ def execute(args: argparse.Namespace) -> int:
     return code
 
 
-def check_and_report(host: object, args: argparse.Namespace, *, sign: bool = False) -> int:
+def check_and_report(host: Host, args: argparse.Namespace, *, sign: bool = False) -> int:
     """Run the checks on `host`, print them, and return the exit code; shared with replay.
 
     `sign` writes the signed report of this device: only `precheck run` passes it, since a
     replay shows another device's evidence and this device's key must not vouch for it.
     """
     from precheck.catalogue import CatalogueError, load_catalogue, ui_text
-    from precheck.host import EvidenceError, Host
+    from precheck.host import EvidenceError
     from precheck.i18n import pick_lang
+    from precheck.profile import ProfileError, load_profile
     from precheck.render.document import run_document
     from precheck.render.terminal import Progress, format_overall, format_result, use_colour
     from precheck.runner import run_checks
 
-    assert isinstance(host, Host)
     lang = pick_lang(args.lang)
-    from precheck.profile import ProfileError, load_profile
-
     try:
         profile = load_profile(args.profile)
     except ProfileError as exc:
