@@ -6,12 +6,15 @@ errors answer at once; heavy work is imported inside the function that needs it.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 from collections.abc import Sequence
 
 from precheck import __version__, exitcodes
+
+TYPE_CHECKING = False  # not `from typing`: typing and argparse cost `--version` milliseconds
+if TYPE_CHECKING:
+    import argparse
 
 COMMANDS: dict[str, str] = {
     "run": "precheck.commands.run",
@@ -27,6 +30,8 @@ COMMANDS: dict[str, str] = {
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse  # not at the top: `precheck --version` answers before any parser is built
+
     parser = argparse.ArgumentParser(
         prog="precheck",
         description="オンライン職業相談の事前チェック / Device pre-check for online counseling",
