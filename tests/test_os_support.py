@@ -21,7 +21,13 @@ def check(
     return result.status, result.code, result.facts
 
 
-def apt(listing: str, lists_updated: str | None = "2026-11-23T00:00:00+00:00") -> dict[str, Any]:
+NOTHING_UPGRADABLE = "Listing...\n"
+"""What apt prints on stdout with nothing to upgrade: only its header (as in docs/evidence.md)."""
+
+
+def apt(
+    listing: str = NOTHING_UPGRADABLE, lists_updated: str | None = "2026-11-23T00:00:00+00:00"
+) -> dict[str, Any]:
     return {
         "cmd:apt list --upgradable": ok({"rc": 0, "stdout": listing, "stderr": ""}),
         "stat:/var/lib/apt/periodic/update-success-stamp": ok(None),
@@ -38,7 +44,7 @@ UPGRADABLE = sample("linux/apt-list-upgradable-ubuntu2410.txt")
 
 
 def test_supported_debian_without_pending_updates_passes() -> None:
-    status, code, facts = check("linux/os-release-debian12.txt", **debian(**apt("")))
+    status, code, facts = check("linux/os-release-debian12.txt", **debian(**apt()))
     assert (status, code) == (Status.PASS, "supported")
     assert facts["os"]["debian_version"] == "12.11"
 
@@ -51,9 +57,9 @@ def test_updates_that_are_not_security_do_not_fail() -> None:
 
 
 def test_ended_release_fails_whatever_the_updates() -> None:
-    assert check("linux/os-release-debian10.txt", **debian(**apt("")))[:2] == (Status.FAIL, "eol")
-    assert check("linux/os-release-ubuntu1804.txt", **apt(""))[:2] == (Status.FAIL, "eol")
-    assert check("linux/os-release-ubuntu2510.txt", **apt(""))[:2] == (Status.FAIL, "eol")
+    assert check("linux/os-release-debian10.txt", **debian(**apt()))[:2] == (Status.FAIL, "eol")
+    assert check("linux/os-release-ubuntu1804.txt", **apt())[:2] == (Status.FAIL, "eol")
+    assert check("linux/os-release-ubuntu2510.txt", **apt())[:2] == (Status.FAIL, "eol")
 
 
 def test_end_of_support_close_warns() -> None:
@@ -61,14 +67,14 @@ def test_end_of_support_close_warns() -> None:
     status, code, _ = check(
         "linux/os-release-ubuntu2204.txt",
         now="2027-01-31T03:00:00+00:00",
-        **apt("", lists_updated="2027-01-30T00:00:00+00:00"),
+        **apt(lists_updated="2027-01-30T00:00:00+00:00"),
     )
     assert (status, code) == (Status.WARN, "eol-soon")
 
 
 def test_stale_package_lists_warn() -> None:
     status, code, _ = check(
-        "linux/os-release-ubuntu2404.txt", **apt("", lists_updated="2026-10-01T00:00:00+00:00")
+        "linux/os-release-ubuntu2404.txt", **apt(lists_updated="2026-10-01T00:00:00+00:00")
     )
     assert (status, code) == (Status.WARN, "lists-stale")
 
@@ -86,7 +92,7 @@ def test_apt_missing_is_unknown_never_pass() -> None:
     ["os-release-arch.txt", "os-release-debian-testing.txt", "os-release-fedora35.txt"],
 )
 def test_release_not_in_table_is_unknown(name: str) -> None:
-    entries = debian(**apt("")) if "debian" in name else {}
+    entries = debian(**apt()) if "debian" in name else {}
     status, code, _ = check(f"linux/{name}", **entries)
     assert (status, code) == (Status.UNKNOWN, "unknown-release")
 
@@ -98,7 +104,9 @@ def test_rhel_minor_matches_its_major_and_has_no_apt() -> None:
 
 def test_old_table_warns() -> None:
     status, code, _ = check(
-        "linux/os-release-debian13.txt", now="2027-09-01T00:00:00+00:00", **debian(**apt("", None))
+        "linux/os-release-debian13.txt",
+        now="2027-09-01T00:00:00+00:00",
+        **debian(**apt(lists_updated=None)),
     )
     assert (status, code) == (Status.WARN, "table-stale")
 
