@@ -15,7 +15,8 @@ class WriteError(Exception):
 def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
     """Write `data` to `path` via a temporary file in the same folder and an atomic rename.
 
-    `private` makes the file readable by its owner alone (0600) from the moment it exists.
+    `private` makes the file readable by its owner alone (0600) from the moment it exists:
+    mkstemp creates it so, and only a file that is not private is opened up to 0644.
     """
     path = Path(path)
     try:
@@ -24,8 +25,6 @@ def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
     except OSError as exc:
         raise WriteError(f"{path.parent}: {exc.strerror or exc}") from exc
     try:
-        if private:
-            os.chmod(tmp, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
