@@ -88,9 +88,7 @@ class Console:
     out: Any = field(default_factory=lambda: sys.stdout)
 
     def say(self, key: str, **params: Any) -> None:
-        from precheck.catalogue import ui_text
-
-        print(ui_text(key, **params).get(self.lang), file=self.out)
+        print(self.text(key, **params), file=self.out)
 
     def text(self, key: str, **params: Any) -> str:
         from precheck.catalogue import ui_text
