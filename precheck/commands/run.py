@@ -102,7 +102,7 @@ def check_and_report(host: Host, args: argparse.Namespace, *, sign: bool = False
         )
         print(message.get(lang), file=sys.stderr)
         return exitcodes.USAGE
-    total = len((args.only and set(args.only)) or catalogue.checks)
+    total = len(set(args.only) or catalogue.checks)
     progress = Progress(total, lang) if not args.json else None
     try:
         run = run_checks(

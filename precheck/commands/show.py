@@ -65,15 +65,12 @@ def execute(args: argparse.Namespace) -> int:
 def format_report(v: Verification, lang: str, colour: bool) -> str:
     """The verification state, then (when the signature held) the report as `precheck run`."""
     from precheck.catalogue import ui_text
+    from precheck.commands.verify import state_line
     from precheck.model import CheckResult
     from precheck.render.terminal import format_overall, format_result, paint
     from precheck.report.html import gigabytes, when
 
-    mark = paint(
-        ("✓ " if v.valid else "✗ ") + ui_text(f"report.state.{v.state}").get(lang),
-        "1;32" if v.valid else "1;31",
-        colour,
-    )
+    mark = paint(state_line(v, lang), "1;32" if v.valid else "1;31", colour)
     lines = [mark, *(f"  {r.get(lang)}" for r in v.reasons), *(f"  {n.get(lang)}" for n in v.notes)]
     report = v.report
     if report is None:

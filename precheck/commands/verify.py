@@ -100,6 +100,13 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
 
 
+def state_line(v: Verification, lang: str) -> str:
+    """✓ or ✗ and the state's name: the mark says valid or not even where colour is off."""
+    from precheck.catalogue import ui_text
+
+    return ("✓ " if v.valid else "✗ ") + ui_text(f"report.state.{v.state}").get(lang)
+
+
 def _problems(v: Verification, lang: str) -> str:
     """A valid report's problem checks; otherwise the first reason it is not valid."""
     if not v.valid:
@@ -129,7 +136,7 @@ def format_table(checked: list[tuple[str, Verification]], lang: str) -> str:
         report = v.report
         rows.append(
             [
-                ("✓ " if v.valid else "✗ ") + t(f"report.state.{v.state}"),
+                state_line(v, lang),
                 name,
                 t(f"report.overall-short.{v.overall}") if v.overall else "-",
                 when(report["generated_at"], "en")[:16] if report else "-",
