@@ -57,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args_list = ["run", *args_list]  # a double-click or `precheck --json` means a check
     args = build_parser().parse_args(args_list)
     module = importlib.import_module(COMMANDS[args.command])
+    # The handlers' two sentences stay here, not in precheck/messages: they must print even when
+    # the message catalogue is what broke (a CatalogueError from ui_text ends in the last resort).
     try:
         code: int = module.execute(args)
     except KeyboardInterrupt:
