@@ -153,6 +153,8 @@ def process_names() -> list[str]:
 
 
 def listeners() -> list[dict[str, Any]]:
+    import socket
+
     import psutil
 
     try:
@@ -162,7 +164,7 @@ def listeners() -> list[dict[str, Any]]:
     names: dict[int, str] = {}
     found: set[tuple[str, int, str, str | None]] = set()
     for conn in conns:
-        is_tcp = conn.type == __import__("socket").SOCK_STREAM
+        is_tcp = conn.type == socket.SOCK_STREAM
         if is_tcp and conn.status != psutil.CONN_LISTEN:
             continue
         if not is_tcp and conn.raddr:
