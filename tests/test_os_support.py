@@ -37,6 +37,7 @@ def apt(
 
 
 def debian(**entries: dict[str, Any]) -> dict[str, Any]:
+    # /etc/debian_version as this project's Debian 12 CI machine has it (read there, not invented).
     return {"file:/etc/debian_version": ok("12.11\n"), **entries}
 
 
@@ -98,8 +99,11 @@ def test_release_not_in_table_is_unknown(name: str) -> None:
 
 
 def test_rhel_minor_matches_its_major_and_has_no_apt() -> None:
-    status, code, _ = check("linux/os-release-rhel9.txt")
-    assert (status, code) == (Status.UNKNOWN, "supported-updates-unknown")
+    bundle = linux_bundle({"file:/etc/os-release": ok(sample("linux/os-release-rhel9.txt"))})
+    result = run_checks(replay(bundle), load_catalogue(), only=["os-support"]).results[0]
+    assert (result.status, result.code) == (Status.UNKNOWN, "supported-updates-unknown")
+    assert "Red Hat Enterprise Linux 9" in result.summary.en
+    assert "この precheck が読める更新管理ツールがありません" in result.summary.ja
 
 
 def test_old_table_warns() -> None:
@@ -123,5 +127,6 @@ def test_other_systems_are_unknown_until_implemented() -> None:
         {"system": "windows", "release": "10", "version": "10.0.22631", "machine": "amd64"}
     )
     result = run_checks(replay(bundle), load_catalogue(), only=["os-support"]).results[0]
-    assert result.status is Status.UNKNOWN
-    assert "windows" in result.summary.en
+    assert (result.status, result.code) == (Status.UNKNOWN, "system-not-yet")
+    assert "Windows" in result.summary.en and "Windows" in result.summary.ja
+    assert result.remediation is not None

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from precheck.parse.os_release import parse_os_release
-from tests.conftest import SAMPLES, sample
+from tests.conftest import SAMPLES, need, sample
 
 OS_RELEASE = sorted(p.name for p in (SAMPLES / "linux").glob("os-release-*.txt"))
 
@@ -42,6 +42,5 @@ def test_this_machine() -> None:
     from pathlib import Path
 
     path = Path("/etc/os-release")
-    if not path.exists():
-        pytest.skip("no /etc/os-release here")
+    need(path.exists(), "no /etc/os-release on this machine")
     assert parse_os_release(path.read_text())["ID"]

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from precheck.host import Host, HostError
-from precheck.model import Facts, Status, Verdict
+from precheck.model import Facts, Phrase, Status, Verdict
 from precheck.parse.apt import parse_upgradable
 from precheck.parse.os_release import parse_os_release
 from precheck.probes import Context
@@ -27,8 +27,7 @@ def collect(host: Host, ctx: Context) -> Facts:
     system = host.platform().system
     facts: Facts = {"system": system, "now": host.now().isoformat()}
     if system != "linux":
-        facts["unsupported"] = f"os-support on {system} is not implemented in this version"
-        return facts
+        return facts  # Windows and macOS collectors come with their own issue
     text = host.read_file("/etc/os-release") or host.read_file("/usr/lib/os-release")
     if text is None:
         facts["unidentified"] = "no /etc/os-release or /usr/lib/os-release"
@@ -76,8 +75,13 @@ def _apt_updates(host: Host) -> dict[str, Any]:
 
 
 def decide(facts: Facts, ctx: Context) -> Verdict:
-    if "unsupported" in facts:
-        return Verdict(Status.UNKNOWN, "unknown-unsupported", {"detail": facts["unsupported"]})
+    if facts["system"] != "linux":
+        names = {"windows": "Windows", "darwin": "macOS"}
+        return Verdict(
+            Status.UNKNOWN,
+            "system-not-yet",
+            {"system": names.get(facts["system"], facts["system"])},
+        )
     if "unidentified" in facts:
         return Verdict(Status.UNKNOWN, "unidentified", {"reason": facts["unidentified"]})
     os_facts: dict[str, str] = facts.get("os", {})
@@ -112,7 +116,7 @@ def decide(facts: Facts, ctx: Context) -> Verdict:
         reason = (
             updates.get("detail") or updates.get("error")
             if updates
-            else "no package manager this version can read"
+            else Phrase("no-package-manager")
         )
         return Verdict(Status.UNKNOWN, "supported-updates-unknown", {**params, "reason": reason})
     if updates.get("lists_updated"):
