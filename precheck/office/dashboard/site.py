@@ -8,6 +8,7 @@ served from the package: office networks are closed, so nothing is fetched from 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -34,6 +35,9 @@ LANG_COOKIE = "precheck_lang"
 SIGNED_STATES = ("valid", "expired")
 """Verification states in which the signature held: only these reports can be attached and
 only their device keys count for the same-device marker."""
+
+CounselorPage = Callable[[Request, Counselor], Awaitable[Response]]
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 CSP = (
     "default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self'; "
@@ -196,6 +200,18 @@ class Site:
         result: Counselor | None = await run_in_threadpool(lookup)
         return result
 
+    def for_counselor(self, page: CounselorPage) -> Endpoint:
+        """The route endpoint for a page only a signed-in counselor may see: anyone else goes to
+        the sign-in page, which brings them back here afterwards."""
+
+        async def endpoint(request: Request) -> Response:
+            user = await self.signed_in(request)
+            if user is None:
+                return self.to_login(request)
+            return await page(request, user)
+
+        return endpoint
+
     def to_login(self, request: Request) -> RedirectResponse:
         target = request.url.path
         if request.url.query and request.method == "GET":
@@ -227,6 +243,16 @@ class Site:
             back_url="/",
             back_text=ui_text("dashboard.booking.back").get(self.lang(request)),
         )
+
+    def after_change(
+        self, request: Request, user: Counselor, booking_id: int, outcome: str | None
+    ) -> Response:
+        """Post/redirect/get back to the booking, saying what happened: a reload of the page
+        that follows must not post the change again. None means no such booking."""
+        if outcome is None:
+            return self.not_found(request, user)
+        query = "refused=1" if outcome == "refused" else f"done={outcome}"
+        return RedirectResponse(f"/bookings/{booking_id}?{query}", 303)
 
     # -- facts for the pages ----------------------------------------------------------------
 

@@ -65,16 +65,17 @@ class Dashboard(Site):
         self.login_limiter = RateLimiter(LOGIN_RATE, LOGIN_BURST)
 
     def routes(self) -> list[BaseRoute]:
+        counselor = self.for_counselor
         return [
-            Route("/", self.day, methods=["GET"]),
+            Route("/", counselor(self.day), methods=["GET"]),
             Route("/login", self.login, methods=["GET", "POST"]),
-            Route("/logout", self.logout, methods=["POST"]),
-            Route("/bookings/{booking_id:int}", self.booking, methods=["GET"]),
-            Route("/bookings/{booking_id:int}/status", self.status, methods=["POST"]),
-            Route("/upload", self.upload, methods=["GET", "POST"]),
-            Route("/upload/attach", self.attach, methods=["POST"]),
-            Route("/export.csv", self.export, methods=["GET"]),
-            Route("/audit", self.audit_log, methods=["GET"]),
+            Route("/logout", counselor(self.logout), methods=["POST"]),
+            Route("/bookings/{booking_id:int}", counselor(self.booking), methods=["GET"]),
+            Route("/bookings/{booking_id:int}/status", counselor(self.status), methods=["POST"]),
+            Route("/upload", counselor(self.upload), methods=["GET", "POST"]),
+            Route("/upload/attach", counselor(self.attach), methods=["POST"]),
+            Route("/export.csv", counselor(self.export), methods=["GET"]),
+            Route("/audit", counselor(self.audit_log), methods=["GET"]),
             Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         ]
 
@@ -173,10 +174,7 @@ class Dashboard(Site):
             store.audit(db, counselor.name, "login", now)
             return "ok", session_id
 
-    async def logout(self, request: Request) -> Response:
-        user = await self.signed_in(request)
-        if user is None:
-            return self.to_login(request)
+    async def logout(self, request: Request, user: Counselor) -> Response:
         form = await request.form()
         if not self.csrf_valid(request, form):
             return self.refused_csrf(request, user)
@@ -193,10 +191,7 @@ class Dashboard(Site):
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
 
-    async def day(self, request: Request) -> Response:
-        user = await self.signed_in(request)
-        if user is None:
-            return self.to_login(request)
+    async def day(self, request: Request, user: Counselor) -> Response:
         today = self.local(self.now()).date()
         days = views.days_from(today)
         start, end = self.day_bounds(today, len(days))
@@ -222,10 +217,7 @@ class Dashboard(Site):
             total=len(rows),
         )
 
-    async def booking(self, request: Request) -> Response:
-        user = await self.signed_in(request)
-        if user is None:
-            return self.to_login(request)
+    async def booking(self, request: Request, user: Counselor) -> Response:
         booking_id = int(request.path_params["booking_id"])
         lang = self.lang(request)
 
@@ -284,10 +276,7 @@ class Dashboard(Site):
             error=error,
         )
 
-    async def status(self, request: Request) -> Response:
-        user = await self.signed_in(request)
-        if user is None:
-            return self.to_login(request)
+    async def status(self, request: Request, user: Counselor) -> Response:
         form = await request.form()
         if not self.csrf_valid(request, form):
             return self.refused_csrf(request, user)
@@ -328,16 +317,9 @@ class Dashboard(Site):
                 return status
 
         outcome = await run_in_threadpool(change)
-        if outcome is None:
-            return self.not_found(request, user)
-        if outcome == "refused":
-            return RedirectResponse(f"/bookings/{booking_id}?refused=1", 303)
-        return RedirectResponse(f"/bookings/{booking_id}?done={outcome}", 303)
+        return self.after_change(request, user, booking_id, outcome)
 
-    async def upload(self, request: Request) -> Response:
-        user = await self.signed_in(request)
-        if user is None:
-            return self.to_login(request)
+    async def upload(self, request: Request, user: Counselor) -> Response:
         lang = self.lang(request)
         if request.method == "GET":
             return self.render(
@@ -424,10 +406,7 @@ class Dashboard(Site):
             store.audit(db, user.name, "verify-upload", self.now(), detail=str(len(contents)))
         return results
 
-    async def attach(self, request: Request) -> Response:
-        user = await self.signed_in(request)
-        if user is None:
-            return self.to_login(request)
+    async def attach(self, request: Request, user: Counselor) -> Response:
         from precheck.report.format import MAX_REPORT_BYTES
 
         form = await request.form(max_fields=10, max_part_size=2 * MAX_REPORT_BYTES)
@@ -457,16 +436,9 @@ class Dashboard(Site):
                 return "attached"
 
         outcome = await run_in_threadpool(store_report)
-        if outcome is None:
-            return self.not_found(request, user)
-        if outcome == "refused":
-            return RedirectResponse(f"/bookings/{booking_id}?refused=1", 303)
-        return RedirectResponse(f"/bookings/{booking_id}?done=attached", 303)
+        return self.after_change(request, user, booking_id, outcome)
 
-    async def export(self, request: Request) -> Response:
-        user = await self.signed_in(request)
-        if user is None:
-            return self.to_login(request)
+    async def export(self, request: Request, user: Counselor) -> Response:
         lang = self.lang(request)
         try:
             day = date.fromisoformat(request.query_params.get("day") or "")
@@ -488,10 +460,7 @@ class Dashboard(Site):
         self.secure_headers(response)
         return response
 
-    async def audit_log(self, request: Request) -> Response:
-        user = await self.signed_in(request)
-        if user is None:
-            return self.to_login(request)
+    async def audit_log(self, request: Request, user: Counselor) -> Response:
 
         def load() -> list[Any]:
             with self.database.write() as db:
