@@ -53,6 +53,9 @@ class Row:
     status: str
     report: views.ReportSummary
     same_device: bool
+    verification: Any = None
+    """What `verify_report` said (None without a report): the booking page renders the report
+    from it instead of verifying it a second time."""
 
 
 class Site:
@@ -286,7 +289,7 @@ class Site:
         rows = []
         for booking in bookings:
             facts = self.facts(booking)
-            summary, _ = self.summary(facts)
+            summary, verification = self.summary(facts)
             earlier = store.earlier_fingerprints(db, booking, SIGNED_STATES)
             rows.append(
                 Row(
@@ -295,6 +298,7 @@ class Site:
                     report=summary,
                     same_device=summary.state in SIGNED_STATES
                     and views.same_device(summary.key_fingerprint, earlier),
+                    verification=verification,
                 )
             )
         return rows

@@ -229,19 +229,23 @@ class Dashboard(Site):
                 row = self.rows(db, [booking])[0]
                 history = store.status_history(db, [booking.id])[booking.id]
                 store.audit(db, user.name, "view-booking", self.now(), booking_id=booking.id)
-                return {"row": row, "history": history, "slots": self.slots(booking)}
+            report_html = None
+            verification = row.verification
+            if verification is not None and verification.report is not None:
+                from precheck.report import render_html
+
+                report_html = render_html(verification.report, lang, verification=verification)
+            return {
+                "row": row,
+                "history": history,
+                "slots": self.slots(booking),
+                "report_html": report_html,
+            }
 
         loaded = await run_in_threadpool(load)
         if loaded is None:
             return self.not_found(request, user)
         row: Row = loaded["row"]
-        report_html = None
-        if row.booking.report is not None:
-            verification = self.verify(row.booking.report, row.booking.number)
-            if verification.report is not None:
-                from precheck.report import render_html
-
-                report_html = render_html(verification.report, lang, verification=verification)
         now = self.now()
         actions = views.allowed_actions(row.status, row.booking.start, now)
         wait = None
@@ -271,7 +275,7 @@ class Dashboard(Site):
             actions=actions,
             slots=[self.local(s) for s in loaded["slots"]],
             no_show_wait=wait,
-            report_html=report_html,
+            report_html=loaded["report_html"],
             flash=flash,
             error=error,
         )
