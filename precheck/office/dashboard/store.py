@@ -162,16 +162,6 @@ def get_booking(db: Session, booking_id: int) -> Booking | None:
     return booking if booking is not None and booking.purged_at is None else None
 
 
-def bookings_of_number(db: Session, number: str) -> list[Booking]:
-    """Every stored booking of one job seeker, oldest first."""
-    query = (
-        select(Booking)
-        .where(Booking.job_seeker_number == number, Booking.purged_at.is_(None))
-        .order_by(Booking.received_at, Booking.id)
-    )
-    return list(db.scalars(query))
-
-
 def earlier_fingerprints(db: Session, booking: Booking, states: Iterable[str]) -> list[str]:
     """Device key fingerprints of this job seeker's earlier reports whose signature held."""
     if not booking.job_seeker_number:
