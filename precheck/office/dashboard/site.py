@@ -286,11 +286,12 @@ class Site:
 
     def rows(self, db: Session, bookings: list[Booking]) -> list[Row]:
         history = store.status_history(db, [b.id for b in bookings])
+        earlier_keys = store.earlier_fingerprints(db, bookings, SIGNED_STATES)
         rows = []
         for booking in bookings:
             facts = self.facts(booking)
             summary, verification = self.summary(facts)
-            earlier = store.earlier_fingerprints(db, booking, SIGNED_STATES)
+            earlier = earlier_keys[booking.id]
             rows.append(
                 Row(
                     booking=facts,
