@@ -35,6 +35,7 @@ from precheck.office.dashboard.site import (
     Site,
 )
 from precheck.office.dashboard.tokens import new_session_id, sign_cookie
+from precheck.office.models import Booking
 
 MAX_UPLOAD_FILES = 20
 LOGIN_RATE = 1.0
@@ -302,8 +303,7 @@ class Dashboard(Site):
                 slot = None
                 if action == "confirm":
                     choices = self.slots(booking)
-                    slot = next((s for s in choices if s.isoformat() == slot_text), None)
-                    if slot is None and choices:
+                    if choices:
                         slot = _parse_aware(slot_text)
                         if slot is None or slot not in choices:
                             return "refused"
@@ -385,19 +385,19 @@ class Dashboard(Site):
         results = []
         with self.database.write() as db:
             today_start, _ = self.day_bounds(self.local(self.now()).date(), 1)
-            upcoming = store.bookings_from(db, today_start)
+            upcoming: dict[str, list[Booking]] = {}
+            for booking in store.bookings_from(db, today_start):
+                if booking.job_seeker_number:
+                    key = number_hash(booking.job_seeker_number)
+                    upcoming.setdefault(key, []).append(booking)
             for filename, data in contents:
                 verification = self.verify(data, None)
                 summary = views.summarize(verification)
                 attachable = summary.state in SIGNED_STATES
                 candidates: tuple[views.BookingFacts, ...] = ()
                 if attachable and verification.number_hash:
-                    candidates = tuple(
-                        self.facts(b)
-                        for b in upcoming
-                        if b.job_seeker_number
-                        and number_hash(b.job_seeker_number) == verification.number_hash
-                    )
+                    same_number = upcoming.get(verification.number_hash, [])
+                    candidates = tuple(self.facts(b) for b in same_number)
                 results.append(
                     UploadResult(
                         filename=filename,
