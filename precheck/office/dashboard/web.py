@@ -326,29 +326,13 @@ class Dashboard(Site):
     async def upload(self, request: Request, user: Counselor) -> Response:
         lang = self.lang(request)
         if request.method == "GET":
-            return self.render(
-                request,
-                "upload.html",
-                title_key="upload.title",
-                user=user,
-                nav="upload",
-                results=None,
-            )
+            return self.upload_page(request, user)
         from precheck.report.format import MAX_REPORT_BYTES
 
         limit = (MAX_UPLOAD_FILES + 1) * (MAX_REPORT_BYTES + 4096)
         if int(request.headers.get("content-length") or limit + 1) > limit:
             message = ui_text("dashboard.upload.too-much", max=MAX_UPLOAD_FILES)
-            return self.render(
-                request,
-                "upload.html",
-                title_key="upload.title",
-                user=user,
-                nav="upload",
-                results=None,
-                error=message.get(lang),
-                status_code=413,
-            )
+            return self.upload_page(request, user, error=message.get(lang), status_code=413)
         form = await request.form(max_files=MAX_UPLOAD_FILES + 1, max_fields=10)
         if not self.csrf_valid(request, form):
             return self.refused_csrf(request, user)
@@ -364,6 +348,18 @@ class Dashboard(Site):
             data = await item.read(MAX_REPORT_BYTES + 1)
             contents.append((item.filename or "", data))
         results = await run_in_threadpool(self.check_uploads, contents, user)
+        return self.upload_page(request, user, results=results, error=error)
+
+    def upload_page(
+        self,
+        request: Request,
+        user: Counselor,
+        *,
+        results: list[UploadResult] | None = None,
+        error: str | None = None,
+        status_code: int = 200,
+    ) -> Response:
+        """The upload page: empty, refused with `error`, or with each file's verification."""
         return self.render(
             request,
             "upload.html",
@@ -372,6 +368,7 @@ class Dashboard(Site):
             nav="upload",
             results=results,
             error=error,
+            status_code=status_code,
         )
 
     def check_uploads(
