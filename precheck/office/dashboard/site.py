@@ -226,25 +226,29 @@ class Site:
         return response
 
     def refused_csrf(self, request: Request, user: Counselor | None) -> HTMLResponse:
-        return self.render(
-            request,
-            "message.html",
-            title_key="csrf",
-            user=user,
-            status_code=403,
-            back_url="/",
-            back_text=ui_text("dashboard.nav.day").get(self.lang(request)),
-        )
+        return self.message_page(request, user, "csrf", 403, back_key="nav.day")
 
     def not_found(self, request: Request, user: Counselor) -> HTMLResponse:
+        return self.message_page(request, user, "not-found", 404, back_key="booking.back")
+
+    def message_page(
+        self,
+        request: Request,
+        user: Counselor | None,
+        title_key: str,
+        status_code: int,
+        *,
+        back_key: str,
+    ) -> HTMLResponse:
+        """A refusal that says only what went wrong, with one way back to the day view."""
         return self.render(
             request,
             "message.html",
-            title_key="not-found",
+            title_key=title_key,
             user=user,
-            status_code=404,
+            status_code=status_code,
             back_url="/",
-            back_text=ui_text("dashboard.booking.back").get(self.lang(request)),
+            back_text=ui_text(f"dashboard.{back_key}").get(self.lang(request)),
         )
 
     def after_change(
