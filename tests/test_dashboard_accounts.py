@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -90,13 +91,17 @@ def test_a_password_is_never_an_argument() -> None:
 def test_add_user_prompts_twice_on_a_terminal() -> None:
     pexpect = pytest.importorskip("pexpect")
     env = {**os.environ, "PRECHECK_LANG": "ja"}
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "precheck", "office", "add-user", "suzuki"],
-        env=env,
-        encoding="utf-8",
-        timeout=TIMEOUT,
-    )
+
+    def add_suzuki() -> Any:
+        return pexpect.spawn(
+            sys.executable,
+            ["-m", "precheck", "office", "add-user", "suzuki"],
+            env=env,
+            encoding="utf-8",
+            timeout=TIMEOUT,
+        )
+
+    child = add_suzuki()
     child.expect("suzuki さんのパスワード: ")
     child.sendline(PASSWORD)
     child.expect("もう一度入力してください: ")
@@ -106,13 +111,7 @@ def test_add_user_prompts_twice_on_a_terminal() -> None:
     child.close()
     assert child.exitstatus == exitcodes.OFFICE_ACCOUNT
     assert PASSWORD not in (child.before or "")
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "precheck", "office", "add-user", "suzuki"],
-        env=env,
-        encoding="utf-8",
-        timeout=TIMEOUT,
-    )
+    child = add_suzuki()
     child.expect("パスワード: ")
     child.sendline(PASSWORD)
     child.expect("もう一度")

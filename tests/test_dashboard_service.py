@@ -406,6 +406,14 @@ def test_same_device_marker(office: Office) -> None:
     assert "前回と同じ端末" not in office.get(session, f"/bookings/{other}").text
 
 
+def test_same_device_marker_in_the_day_view(office: Office) -> None:
+    _book(office)
+    _book(office)
+    _book(office, number="11111-2", report=signed_report("11111-2"))
+    day = office.get(office.signed_in(), "/").text
+    assert day.count('class="same-device"') == 1  # the second booking of the same device only
+
+
 def test_logout_and_removed_accounts_end_sessions(office: Office) -> None:
     from precheck.office.dashboard.accounts import remove_user
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from precheck import exitcodes
 
 if TYPE_CHECKING:
+    from precheck.office.dashboard.accounts import AccountError
     from precheck.office.db import Database
     from precheck.office.settings import Settings
 
@@ -108,3 +110,33 @@ def display_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def account_refused(exc: AccountError, lang: str) -> int:
+    """Say why an account was not changed; the exit code for it."""
+    from precheck.catalogue import ui_text
+
+    print(ui_text(exc.key, **exc.params).get(lang), file=sys.stderr)
+    return exitcodes.OFFICE_ACCOUNT
+
+
+def change_account(
+    args: argparse.Namespace, lang: str, change: Callable[[Database], None], done_key: str
+) -> int:
+    """Open the office database, make one account change, and say how it went: add-user and
+    remove-user end the same way."""
+    from precheck.catalogue import ui_text
+    from precheck.office.dashboard.accounts import AccountError
+
+    opened = open_office(args)
+    if isinstance(opened, int):
+        return opened
+    _settings, database = opened
+    try:
+        change(database)
+    except AccountError as exc:
+        return account_refused(exc, lang)
+    finally:
+        database.dispose()
+    print(ui_text(done_key, name=args.name).get(lang))
+    return exitcodes.READY

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
-
-from precheck import exitcodes
 
 HELP = "相談員のアカウントを作成 / add a counselor account for the dashboard"
 
@@ -24,8 +21,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from precheck.catalogue import ui_text
-    from precheck.commands.office import open_office
+    from precheck.commands.office import account_refused, change_account
     from precheck.i18n import pick_lang
     from precheck.office.dashboard.accounts import AccountError, add_user, check_name, read_password
 
@@ -34,18 +30,7 @@ def execute(args: argparse.Namespace) -> int:
         check_name(args.name)
         password = read_password(args.name, lang)
     except AccountError as exc:
-        print(ui_text(exc.key, **exc.params).get(lang), file=sys.stderr)
-        return exitcodes.OFFICE_ACCOUNT
-    opened = open_office(args)
-    if isinstance(opened, int):
-        return opened
-    _settings, database = opened
-    try:
-        add_user(database, args.name, password)
-    except AccountError as exc:
-        print(ui_text(exc.key, **exc.params).get(lang), file=sys.stderr)
-        return exitcodes.OFFICE_ACCOUNT
-    finally:
-        database.dispose()
-    print(ui_text("dashboard.user.added", name=args.name).get(lang))
-    return exitcodes.READY
+        return account_refused(exc, lang)
+    return change_account(
+        args, lang, lambda database: add_user(database, args.name, password), "dashboard.user.added"
+    )

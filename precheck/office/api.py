@@ -34,6 +34,7 @@ from precheck.model import Text
 from precheck.office.errors import ApiError, error_body
 
 if TYPE_CHECKING:
+    from sqlalchemy.sql import Executable
     from sqlalchemy.sql.dml import Insert
 
     from precheck.office.app import OfficeContext
@@ -204,20 +205,27 @@ def _text(key: str, **params: Any) -> Text:
 
 
 def _stored_answer(context: OfficeContext, key: str, digest: str) -> Answer | None:
+    with context.database.read() as session:
+        found = session.execute(_stored_under(key)).first()
+    return None if found is None else _replay(found, digest)
+
+
+def _stored_under(key: str) -> Executable:
+    """What the stored booking under `key` answered, and for which body."""
     from sqlalchemy import select
 
     from precheck.office.models import Booking
 
-    query = select(Booking.request_digest, Booking.response_status, Booking.response_json).where(
+    return select(Booking.request_digest, Booking.response_status, Booking.response_json).where(
         Booking.idempotency_key == key
     )
-    with context.database.read() as session:
-        found = session.execute(query).first()
-    if found is None:
-        return None
-    if found.request_digest != digest:
+
+
+def _replay(stored: Any, digest: str) -> Answer:
+    """A retry gets the stored answer again; another body under the same key is a conflict."""
+    if stored.request_digest != digest:
         raise ApiError(409, "idempotency-conflict")
-    return Answer(found.response_status, found.response_json.encode("utf-8"))
+    return Answer(stored.response_status, stored.response_json.encode("utf-8"))
 
 
 def _fields(errors: list[Any]) -> dict[str, Text]:
@@ -326,11 +334,9 @@ def _insert_once(context: OfficeContext, row: dict[str, Any], attempts: int = 5)
 
     A reference collision (about one in a trillion) is retried with a fresh reference.
     """
-    from sqlalchemy import select
     from sqlalchemy.exc import IntegrityError
 
     from precheck.booking.rules import office_zone
-    from precheck.office.models import Booking
 
     database = context.database
     for _ in range(attempts):
@@ -350,16 +356,10 @@ def _insert_once(context: OfficeContext, row: dict[str, Any], attempts: int = 5)
                         "booking stored (%s, report %s)", answer.status, row["verification_state"]
                     )
                     return answer
-                winner = session.execute(
-                    select(
-                        Booking.request_digest, Booking.response_status, Booking.response_json
-                    ).where(Booking.idempotency_key == row["idempotency_key"])
-                ).one()
+                winner = session.execute(_stored_under(row["idempotency_key"])).one()
         except IntegrityError:
             continue
-        if winner.request_digest != row["request_digest"]:
-            raise ApiError(409, "idempotency-conflict")
-        return Answer(winner.response_status, winner.response_json.encode("utf-8"))
+        return _replay(winner, row["request_digest"])
     raise RuntimeError("no free booking reference after several attempts")
 
 

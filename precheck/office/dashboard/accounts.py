@@ -57,8 +57,7 @@ def read_password(
 
 
 def add_user(database: Any, name: str, password: str) -> None:
-    if not store.valid_name(name):
-        raise AccountError("dashboard.user.name-invalid", name=name)
+    check_name(name)
     now = datetime.now(UTC)
     hashed = passwords.hash_password(password)
     with database.write() as db:

@@ -8,6 +8,7 @@ served from the package: office networks are closed, so nothing is fetched from 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -35,6 +36,9 @@ SIGNED_STATES = ("valid", "expired")
 """Verification states in which the signature held: only these reports can be attached and
 only their device keys count for the same-device marker."""
 
+CounselorPage = Callable[[Request, Counselor], Awaitable[Response]]
+Endpoint = Callable[[Request], Awaitable[Response]]
+
 CSP = (
     "default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self'; "
     "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -49,6 +53,9 @@ class Row:
     status: str
     report: views.ReportSummary
     same_device: bool
+    verification: Any = None
+    """What `verify_report` said (None without a report): the booking page renders the report
+    from it instead of verifying it a second time."""
 
 
 class Site:
@@ -196,6 +203,18 @@ class Site:
         result: Counselor | None = await run_in_threadpool(lookup)
         return result
 
+    def for_counselor(self, page: CounselorPage) -> Endpoint:
+        """The route endpoint for a page only a signed-in counselor may see: anyone else goes to
+        the sign-in page, which brings them back here afterwards."""
+
+        async def endpoint(request: Request) -> Response:
+            user = await self.signed_in(request)
+            if user is None:
+                return self.to_login(request)
+            return await page(request, user)
+
+        return endpoint
+
     def to_login(self, request: Request) -> RedirectResponse:
         target = request.url.path
         if request.url.query and request.method == "GET":
@@ -207,26 +226,40 @@ class Site:
         return response
 
     def refused_csrf(self, request: Request, user: Counselor | None) -> HTMLResponse:
-        return self.render(
-            request,
-            "message.html",
-            title_key="csrf",
-            user=user,
-            status_code=403,
-            back_url="/",
-            back_text=ui_text("dashboard.nav.day").get(self.lang(request)),
-        )
+        return self.message_page(request, user, "csrf", 403, back_key="nav.day")
 
     def not_found(self, request: Request, user: Counselor) -> HTMLResponse:
+        return self.message_page(request, user, "not-found", 404, back_key="booking.back")
+
+    def message_page(
+        self,
+        request: Request,
+        user: Counselor | None,
+        title_key: str,
+        status_code: int,
+        *,
+        back_key: str,
+    ) -> HTMLResponse:
+        """A refusal that says only what went wrong, with one way back to the day view."""
         return self.render(
             request,
             "message.html",
-            title_key="not-found",
+            title_key=title_key,
             user=user,
-            status_code=404,
+            status_code=status_code,
             back_url="/",
-            back_text=ui_text("dashboard.booking.back").get(self.lang(request)),
+            back_text=ui_text(f"dashboard.{back_key}").get(self.lang(request)),
         )
+
+    def after_change(
+        self, request: Request, user: Counselor, booking_id: int, outcome: str | None
+    ) -> Response:
+        """Post/redirect/get back to the booking, saying what happened: a reload of the page
+        that follows must not post the change again. None means no such booking."""
+        if outcome is None:
+            return self.not_found(request, user)
+        query = "refused=1" if outcome == "refused" else f"done={outcome}"
+        return RedirectResponse(f"/bookings/{booking_id}?{query}", 303)
 
     # -- facts for the pages ----------------------------------------------------------------
 
@@ -257,11 +290,12 @@ class Site:
 
     def rows(self, db: Session, bookings: list[Booking]) -> list[Row]:
         history = store.status_history(db, [b.id for b in bookings])
+        earlier_keys = store.earlier_fingerprints(db, bookings, SIGNED_STATES)
         rows = []
         for booking in bookings:
             facts = self.facts(booking)
-            summary, _ = self.summary(facts)
-            earlier = store.earlier_fingerprints(db, booking, SIGNED_STATES)
+            summary, verification = self.summary(facts)
+            earlier = earlier_keys[booking.id]
             rows.append(
                 Row(
                     booking=facts,
@@ -269,6 +303,7 @@ class Site:
                     report=summary,
                     same_device=summary.state in SIGNED_STATES
                     and views.same_device(summary.key_fingerprint, earlier),
+                    verification=verification,
                 )
             )
         return rows

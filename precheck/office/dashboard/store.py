@@ -162,28 +162,34 @@ def get_booking(db: Session, booking_id: int) -> Booking | None:
     return booking if booking is not None and booking.purged_at is None else None
 
 
-def bookings_of_number(db: Session, number: str) -> list[Booking]:
-    """Every stored booking of one job seeker, oldest first."""
-    query = (
-        select(Booking)
-        .where(Booking.job_seeker_number == number, Booking.purged_at.is_(None))
-        .order_by(Booking.received_at, Booking.id)
-    )
-    return list(db.scalars(query))
-
-
-def earlier_fingerprints(db: Session, booking: Booking, states: Iterable[str]) -> list[str]:
-    """Device key fingerprints of this job seeker's earlier reports whose signature held."""
-    if not booking.job_seeker_number:
-        return []
-    query = select(Booking.key_fingerprint).where(
-        Booking.job_seeker_number == booking.job_seeker_number,
-        Booking.id != booking.id,
-        Booking.received_at <= booking.received_at,
+def earlier_fingerprints(
+    db: Session, bookings: list[Booking], states: Iterable[str]
+) -> dict[int, list[str]]:
+    """For each booking, the device key fingerprints of its job seeker's earlier reports whose
+    signature held — one query for a whole day list, not one per booking."""
+    earlier: dict[int, list[str]] = {b.id: [] for b in bookings}
+    numbers = {b.job_seeker_number for b in bookings if b.job_seeker_number}
+    if not numbers:
+        return earlier
+    query = select(
+        Booking.id, Booking.job_seeker_number, Booking.received_at, Booking.key_fingerprint
+    ).where(
+        Booking.job_seeker_number.in_(numbers),
         Booking.key_fingerprint.is_not(None),
         Booking.verification_state.in_(list(states)),
     )
-    return [fp for fp in db.scalars(query) if fp]
+    signed: dict[str, list[tuple[int, datetime, str]]] = {}
+    for other_id, number, received_at, fingerprint in db.execute(query):
+        if fingerprint and number:
+            signed.setdefault(number, []).append((other_id, received_at, fingerprint))
+    for booking in bookings:
+        same_number = signed.get(booking.job_seeker_number or "", [])
+        earlier[booking.id] = [
+            fingerprint
+            for other_id, received_at, fingerprint in same_number
+            if other_id != booking.id and received_at <= booking.received_at
+        ]
+    return earlier
 
 
 def status_history(db: Session, booking_ids: Iterable[int]) -> dict[int, list[BookingStatus]]:

@@ -157,17 +157,3 @@ def format_day(day: date) -> Text:
 
 def days_from(today: date, count: int = DAYS_SHOWN) -> list[date]:
     return [today + timedelta(days=n) for n in range(count)]
-
-
-def group_by_day(
-    bookings: Iterable[BookingFacts], days: Sequence[date]
-) -> dict[date, list[BookingFacts]]:
-    """Bookings (start times already in Japan time) under each day shown, in slot order."""
-    grouped: dict[date, list[BookingFacts]] = {day: [] for day in days}
-    for booking in bookings:
-        day = booking.start.date()
-        if day in grouped:
-            grouped[day].append(booking)
-    for items in grouped.values():
-        items.sort(key=lambda b: (b.start, b.id))
-    return grouped

@@ -35,6 +35,7 @@ from precheck.office.dashboard.site import (
     Site,
 )
 from precheck.office.dashboard.tokens import new_session_id, sign_cookie
+from precheck.office.models import Booking
 
 MAX_UPLOAD_FILES = 20
 LOGIN_RATE = 1.0
@@ -65,16 +66,17 @@ class Dashboard(Site):
         self.login_limiter = RateLimiter(LOGIN_RATE, LOGIN_BURST)
 
     def routes(self) -> list[BaseRoute]:
+        counselor = self.for_counselor
         return [
-            Route("/", self.day, methods=["GET"]),
+            Route("/", counselor(self.day), methods=["GET"]),
             Route("/login", self.login, methods=["GET", "POST"]),
-            Route("/logout", self.logout, methods=["POST"]),
-            Route("/bookings/{booking_id:int}", self.booking, methods=["GET"]),
-            Route("/bookings/{booking_id:int}/status", self.status, methods=["POST"]),
-            Route("/upload", self.upload, methods=["GET", "POST"]),
-            Route("/upload/attach", self.attach, methods=["POST"]),
-            Route("/export.csv", self.export, methods=["GET"]),
-            Route("/audit", self.audit_log, methods=["GET"]),
+            Route("/logout", counselor(self.logout), methods=["POST"]),
+            Route("/bookings/{booking_id:int}", counselor(self.booking), methods=["GET"]),
+            Route("/bookings/{booking_id:int}/status", counselor(self.status), methods=["POST"]),
+            Route("/upload", counselor(self.upload), methods=["GET", "POST"]),
+            Route("/upload/attach", counselor(self.attach), methods=["POST"]),
+            Route("/export.csv", counselor(self.export), methods=["GET"]),
+            Route("/audit", counselor(self.audit_log), methods=["GET"]),
             Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         ]
 
@@ -173,10 +175,7 @@ class Dashboard(Site):
             store.audit(db, counselor.name, "login", now)
             return "ok", session_id
 
-    async def logout(self, request: Request) -> Response:
-        user = await self.signed_in(request)
-        if user is None:
-            return self.to_login(request)
+    async def logout(self, request: Request, user: Counselor) -> Response:
         form = await request.form()
         if not self.csrf_valid(request, form):
             return self.refused_csrf(request, user)
@@ -193,10 +192,7 @@ class Dashboard(Site):
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
 
-    async def day(self, request: Request) -> Response:
-        user = await self.signed_in(request)
-        if user is None:
-            return self.to_login(request)
+    async def day(self, request: Request, user: Counselor) -> Response:
         today = self.local(self.now()).date()
         days = views.days_from(today)
         start, end = self.day_bounds(today, len(days))
@@ -222,10 +218,7 @@ class Dashboard(Site):
             total=len(rows),
         )
 
-    async def booking(self, request: Request) -> Response:
-        user = await self.signed_in(request)
-        if user is None:
-            return self.to_login(request)
+    async def booking(self, request: Request, user: Counselor) -> Response:
         booking_id = int(request.path_params["booking_id"])
         lang = self.lang(request)
 
@@ -237,19 +230,23 @@ class Dashboard(Site):
                 row = self.rows(db, [booking])[0]
                 history = store.status_history(db, [booking.id])[booking.id]
                 store.audit(db, user.name, "view-booking", self.now(), booking_id=booking.id)
-                return {"row": row, "history": history, "slots": self.slots(booking)}
+            report_html = None
+            verification = row.verification
+            if verification is not None and verification.report is not None:
+                from precheck.report import render_html
+
+                report_html = render_html(verification.report, lang, verification=verification)
+            return {
+                "row": row,
+                "history": history,
+                "slots": self.slots(booking),
+                "report_html": report_html,
+            }
 
         loaded = await run_in_threadpool(load)
         if loaded is None:
             return self.not_found(request, user)
         row: Row = loaded["row"]
-        report_html = None
-        if row.booking.report is not None:
-            verification = self.verify(row.booking.report, row.booking.number)
-            if verification.report is not None:
-                from precheck.report import render_html
-
-                report_html = render_html(verification.report, lang, verification=verification)
         now = self.now()
         actions = views.allowed_actions(row.status, row.booking.start, now)
         wait = None
@@ -279,15 +276,12 @@ class Dashboard(Site):
             actions=actions,
             slots=[self.local(s) for s in loaded["slots"]],
             no_show_wait=wait,
-            report_html=report_html,
+            report_html=loaded["report_html"],
             flash=flash,
             error=error,
         )
 
-    async def status(self, request: Request) -> Response:
-        user = await self.signed_in(request)
-        if user is None:
-            return self.to_login(request)
+    async def status(self, request: Request, user: Counselor) -> Response:
         form = await request.form()
         if not self.csrf_valid(request, form):
             return self.refused_csrf(request, user)
@@ -309,8 +303,7 @@ class Dashboard(Site):
                 slot = None
                 if action == "confirm":
                     choices = self.slots(booking)
-                    slot = next((s for s in choices if s.isoformat() == slot_text), None)
-                    if slot is None and choices:
+                    if choices:
                         slot = _parse_aware(slot_text)
                         if slot is None or slot not in choices:
                             return "refused"
@@ -328,41 +321,18 @@ class Dashboard(Site):
                 return status
 
         outcome = await run_in_threadpool(change)
-        if outcome is None:
-            return self.not_found(request, user)
-        if outcome == "refused":
-            return RedirectResponse(f"/bookings/{booking_id}?refused=1", 303)
-        return RedirectResponse(f"/bookings/{booking_id}?done={outcome}", 303)
+        return self.after_change(request, user, booking_id, outcome)
 
-    async def upload(self, request: Request) -> Response:
-        user = await self.signed_in(request)
-        if user is None:
-            return self.to_login(request)
+    async def upload(self, request: Request, user: Counselor) -> Response:
         lang = self.lang(request)
         if request.method == "GET":
-            return self.render(
-                request,
-                "upload.html",
-                title_key="upload.title",
-                user=user,
-                nav="upload",
-                results=None,
-            )
+            return self.upload_page(request, user)
         from precheck.report.format import MAX_REPORT_BYTES
 
         limit = (MAX_UPLOAD_FILES + 1) * (MAX_REPORT_BYTES + 4096)
         if int(request.headers.get("content-length") or limit + 1) > limit:
             message = ui_text("dashboard.upload.too-much", max=MAX_UPLOAD_FILES)
-            return self.render(
-                request,
-                "upload.html",
-                title_key="upload.title",
-                user=user,
-                nav="upload",
-                results=None,
-                error=message.get(lang),
-                status_code=413,
-            )
+            return self.upload_page(request, user, error=message.get(lang), status_code=413)
         form = await request.form(max_files=MAX_UPLOAD_FILES + 1, max_fields=10)
         if not self.csrf_valid(request, form):
             return self.refused_csrf(request, user)
@@ -378,6 +348,18 @@ class Dashboard(Site):
             data = await item.read(MAX_REPORT_BYTES + 1)
             contents.append((item.filename or "", data))
         results = await run_in_threadpool(self.check_uploads, contents, user)
+        return self.upload_page(request, user, results=results, error=error)
+
+    def upload_page(
+        self,
+        request: Request,
+        user: Counselor,
+        *,
+        results: list[UploadResult] | None = None,
+        error: str | None = None,
+        status_code: int = 200,
+    ) -> Response:
+        """The upload page: empty, refused with `error`, or with each file's verification."""
         return self.render(
             request,
             "upload.html",
@@ -386,6 +368,7 @@ class Dashboard(Site):
             nav="upload",
             results=results,
             error=error,
+            status_code=status_code,
         )
 
     def check_uploads(
@@ -399,19 +382,19 @@ class Dashboard(Site):
         results = []
         with self.database.write() as db:
             today_start, _ = self.day_bounds(self.local(self.now()).date(), 1)
-            upcoming = store.bookings_from(db, today_start)
+            upcoming: dict[str, list[Booking]] = {}
+            for booking in store.bookings_from(db, today_start):
+                if booking.job_seeker_number:
+                    key = number_hash(booking.job_seeker_number)
+                    upcoming.setdefault(key, []).append(booking)
             for filename, data in contents:
                 verification = self.verify(data, None)
                 summary = views.summarize(verification)
                 attachable = summary.state in SIGNED_STATES
                 candidates: tuple[views.BookingFacts, ...] = ()
                 if attachable and verification.number_hash:
-                    candidates = tuple(
-                        self.facts(b)
-                        for b in upcoming
-                        if b.job_seeker_number
-                        and number_hash(b.job_seeker_number) == verification.number_hash
-                    )
+                    same_number = upcoming.get(verification.number_hash, [])
+                    candidates = tuple(self.facts(b) for b in same_number)
                 results.append(
                     UploadResult(
                         filename=filename,
@@ -424,10 +407,7 @@ class Dashboard(Site):
             store.audit(db, user.name, "verify-upload", self.now(), detail=str(len(contents)))
         return results
 
-    async def attach(self, request: Request) -> Response:
-        user = await self.signed_in(request)
-        if user is None:
-            return self.to_login(request)
+    async def attach(self, request: Request, user: Counselor) -> Response:
         from precheck.report.format import MAX_REPORT_BYTES
 
         form = await request.form(max_fields=10, max_part_size=2 * MAX_REPORT_BYTES)
@@ -457,16 +437,9 @@ class Dashboard(Site):
                 return "attached"
 
         outcome = await run_in_threadpool(store_report)
-        if outcome is None:
-            return self.not_found(request, user)
-        if outcome == "refused":
-            return RedirectResponse(f"/bookings/{booking_id}?refused=1", 303)
-        return RedirectResponse(f"/bookings/{booking_id}?done=attached", 303)
+        return self.after_change(request, user, booking_id, outcome)
 
-    async def export(self, request: Request) -> Response:
-        user = await self.signed_in(request)
-        if user is None:
-            return self.to_login(request)
+    async def export(self, request: Request, user: Counselor) -> Response:
         lang = self.lang(request)
         try:
             day = date.fromisoformat(request.query_params.get("day") or "")
@@ -488,10 +461,7 @@ class Dashboard(Site):
         self.secure_headers(response)
         return response
 
-    async def audit_log(self, request: Request) -> Response:
-        user = await self.signed_in(request)
-        if user is None:
-            return self.to_login(request)
+    async def audit_log(self, request: Request, user: Counselor) -> Response:
 
         def load() -> list[Any]:
             with self.database.write() as db:
