@@ -64,6 +64,25 @@ def book(site: Site, **kw: Any) -> dict[str, Any]:
     return body
 
 
+def replaced(element: Any) -> Any:
+    """A wait condition: `element`'s page is gone.
+
+    Selenium's staleness_of only expects StaleElementReferenceException, but Chromium may
+    answer "Node with given id does not belong to the document" (a plain WebDriverException)
+    for the same fact while the new page loads.
+    """
+    from selenium.common.exceptions import WebDriverException
+
+    def gone(_driver: Any) -> bool:
+        try:
+            element.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    return gone
+
+
 def wait_for(driver: Any, css: str, text: str | None = None) -> Any:
     """The element once it is there (with `text`); a page still navigating is waited out."""
     from selenium.common.exceptions import WebDriverException
@@ -84,7 +103,6 @@ def wait_for(driver: Any, css: str, text: str | None = None) -> Any:
 def sign_in(driver: Any, site: Site, name: str, password: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     if "/login" not in driver.current_url:
@@ -95,7 +113,7 @@ def sign_in(driver: Any, site: Site, name: str, password: str) -> None:
     field.clear()
     field.send_keys(name)
     driver.find_element(By.ID, "password").send_keys(password + Keys.ENTER)
-    WebDriverWait(driver, WAIT).until(ec.staleness_of(page))  # the answer page has replaced it
+    WebDriverWait(driver, WAIT).until(replaced(page))  # the answer page has replaced it
 
 
 def test_a_counselors_day(site: Site, driver: Any, tmp_path: Path) -> None:

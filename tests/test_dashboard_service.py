@@ -495,3 +495,14 @@ def test_oversized_uploads_are_refused_before_reading(office: Office) -> None:
     assert response.status == 413
     assert "一度に送れる量を超えています" in response.read().decode()
     connection.close()
+    # A garbled length is refused (by the server or the page), never a 500.
+    connection = http.client.HTTPSConnection(
+        where.hostname or "", where.port, context=context, timeout=30
+    )
+    connection.putrequest("POST", "/upload")
+    connection.putheader("Cookie", cookie)
+    connection.putheader("Content-Type", "multipart/form-data; boundary=x")
+    connection.putheader("Content-Length", "12x")
+    connection.endheaders()
+    assert connection.getresponse().status in (400, 413)
+    connection.close()

@@ -330,7 +330,9 @@ class Dashboard(Site):
         from precheck.report.format import MAX_REPORT_BYTES
 
         limit = (MAX_UPLOAD_FILES + 1) * (MAX_REPORT_BYTES + 4096)
-        if int(request.headers.get("content-length") or limit + 1) > limit:
+        declared = request.headers.get("content-length", "")
+        # No length (chunked) or a garbled one is refused like an oversized body, never a 500.
+        if not declared.isdigit() or int(declared) > limit:
             message = ui_text("dashboard.upload.too-much", max=MAX_UPLOAD_FILES)
             return self.upload_page(request, user, error=message.get(lang), status_code=413)
         form = await request.form(max_files=MAX_UPLOAD_FILES + 1, max_fields=10)
