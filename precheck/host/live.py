@@ -138,6 +138,8 @@ def read_registry(path: str) -> dict[str, Any] | None:
         return None
     except PermissionError as exc:
         raise HostError("permission", f"cannot read {path}") from exc
+    except OSError as exc:
+        raise HostError("failed", f"{path}: {exc.strerror}") from exc
     return {"values": values, "subkeys": subkeys}
 
 

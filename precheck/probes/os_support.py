@@ -102,7 +102,7 @@ def decide(facts: Facts, ctx: Context) -> Verdict:
         return Verdict(Status.FAIL, "eol", params)
 
     updates: dict[str, Any] = facts.get("updates") or {}
-    if updates.get("security_pending", 0) > th.get("max_pending_security", 0):
+    if updates.get("security_pending", 0) > th["max_pending_security"]:
         return Verdict(
             Status.FAIL,
             "pending-security",
@@ -121,12 +121,12 @@ def decide(facts: Facts, ctx: Context) -> Verdict:
         return Verdict(Status.UNKNOWN, "supported-updates-unknown", {**params, "reason": reason})
     if updates.get("lists_updated"):
         age = (now - datetime.fromisoformat(updates["lists_updated"])).days
-        if age > th.get("apt_lists_max_age_days", 7):
+        if age > th["apt_lists_max_age_days"]:
             return Verdict(Status.WARN, "lists-stale", {**params, "days": age})
     days_left = (until - today).days
-    if days_left <= th.get("eol_warn_days", 90):
+    if days_left <= th["eol_warn_days"]:
         return Verdict(Status.WARN, "eol-soon", {**params, "days": days_left})
-    if today - as_of > timedelta(days=th.get("table_max_age_days", 180)):
+    if today - as_of > timedelta(days=th["table_max_age_days"]):
         return Verdict(Status.WARN, "table-stale", {**params, "as_of": as_of.isoformat()})
     return Verdict(Status.PASS, "supported", params)
 
