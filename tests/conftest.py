@@ -7,6 +7,8 @@ a Debian package), but fails it in CI (CI=true), where `.ci/run` has installed e
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,6 +36,35 @@ def need(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"CI must have this: {reason}")
     pytest.skip(reason)
+
+
+def run_precheck(
+    *args: str | Path,
+    lang: str | None = "en",
+    env: dict[str, str] | None = None,
+    stdin: str | bytes | None = None,
+    cwd: Path | None = None,
+    timeout: float = 180,
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `precheck` command as a user would, in a child process.
+
+    `lang` sets PRECHECK_LANG (None leaves the language to LANG/LC_* in `env`); NO_COLOR is
+    dropped so a test that wants it says so in `env`. Output is never a terminal here.
+    """
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "PRECHECK_LANG")}
+    if lang is not None:
+        full_env["PRECHECK_LANG"] = lang
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "precheck", *map(str, args)],
+        input=stdin.decode("utf-8") if isinstance(stdin, bytes) else stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+        cwd=cwd,
+        check=False,
+    )
 
 
 def sample(relative: str) -> str:
@@ -91,6 +122,16 @@ def ca(tmp_path: Path) -> LocalCA:
     from tests.tlsca import make_ca
 
     return make_ca(tmp_path / "tls")
+
+
+@pytest.fixture
+def trusted_ca(ca: LocalCA, monkeypatch: pytest.MonkeyPatch) -> LocalCA:
+    """The test CA, trusted by requests here and in the precheck processes a test starts."""
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca.ca_cert))
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.delenv("HTTPS_PROXY", raising=False)
+    monkeypatch.delenv("https_proxy", raising=False)
+    return ca
 
 
 @pytest.fixture

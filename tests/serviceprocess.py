@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 URL = re.compile(r"(https?://[^\s/]+)/ ")
 
@@ -68,16 +67,3 @@ class ServiceProcess:
 
     def kill(self) -> int:
         return self.stop(signal.SIGKILL)
-
-
-def run_cli(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 180
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "precheck", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, "PRECHECK_LANG": "en", **(env or {})},
-        cwd=cwd,
-    )

@@ -24,9 +24,9 @@ import pytest
 
 from precheck.booking import draft, outbox, rules
 from precheck.profile import load_profile
-from tests.conftest import need
+from tests.conftest import need, run_precheck
 from tests.test_booking_outbox import Office
-from tests.tlsca import LocalCA, make_ca
+from tests.tlsca import LocalCA
 
 NUMBER = "16050-12345678"
 
@@ -44,15 +44,8 @@ def bookable(count: int = 2) -> list[str]:
 def precheck(
     *args: str, stdin: str = "", env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "precheck", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-        check=False,
-    )
+    """The language comes from each command's --lang."""
+    return run_precheck(*args, lang=None, stdin=stdin, env=env)
 
 
 def form_args(**changes: Any) -> list[str]:
@@ -280,18 +273,8 @@ def test_http_intake_profile_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LocalCA:
-    made = make_ca(tmp_path / "ca")
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(made.ca_cert))
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.delenv("HTTPS_PROXY", raising=False)
-    monkeypatch.delenv("https_proxy", raising=False)
-    return made
-
-
-@pytest.fixture
-def office(ca: LocalCA) -> Iterator[Office]:
-    server = Office(ca)
+def office(trusted_ca: LocalCA) -> Iterator[Office]:
+    server = Office(trusted_ca)
     yield server
     server.stop()
 
@@ -309,8 +292,8 @@ def test_booking_goes_to_the_intake_too(tmp_path: Path, office: Office) -> None:
     assert not draft.draft_path().exists()
 
 
-def test_intake_down_queues_and_outbox_sends_later(tmp_path: Path, ca: LocalCA) -> None:
-    first = Office(ca)
+def test_intake_down_queues_and_outbox_sends_later(tmp_path: Path, trusted_ca: LocalCA) -> None:
+    first = Office(trusted_ca)
     port, url = first.port, first.url
     first.stop()
     profile = write_profile(tmp_path, url=url)
@@ -319,7 +302,7 @@ def test_intake_down_queues_and_outbox_sends_later(tmp_path: Path, ca: LocalCA) 
     assert "precheck outbox --send" in done.stdout
     drafts(tmp_path)  # the email draft exists all the same
     [entry] = outbox.entries()[0]
-    again = Office(ca, port)
+    again = Office(trusted_ca, port)
     try:
         sent = precheck("outbox", "--send", "--lang", "en")
         assert sent.returncode == 0, sent.stdout + sent.stderr

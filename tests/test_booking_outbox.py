@@ -9,12 +9,9 @@ office does not have) and nothing was duplicated (each key stored at most once).
 from __future__ import annotations
 
 import json
-import os
 import socket
 import ssl
 import stat
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -29,6 +26,7 @@ import pytest
 from precheck.booking import form, outbox, payload
 from precheck.booking.outbox import Outcome
 from precheck.profile import load_profile
+from tests.conftest import run_precheck
 from tests.tlsca import LocalCA, make_ca
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -117,18 +115,8 @@ class Office:
 
 
 @pytest.fixture
-def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LocalCA:
-    made = make_ca(tmp_path / "ca")
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(made.ca_cert))
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.delenv("HTTPS_PROXY", raising=False)
-    monkeypatch.delenv("https_proxy", raising=False)
-    return made
-
-
-@pytest.fixture
-def office(ca: LocalCA) -> Iterator[Office]:
-    server = Office(ca)
+def office(trusted_ca: LocalCA) -> Iterator[Office]:
+    server = Office(trusted_ca)
     yield server
     server.stop()
 
@@ -227,8 +215,8 @@ def test_429_honours_retry_after(office: Office) -> None:
     assert pauses and pauses[0] >= 1.0
 
 
-def test_server_down_then_up(ca: LocalCA) -> None:
-    first = Office(ca)
+def test_server_down_then_up(trusted_ca: LocalCA) -> None:
+    first = Office(trusted_ca)
     port, url = first.port, first.url
     first.stop()
     body = a_payload()
@@ -239,7 +227,7 @@ def test_server_down_then_up(ca: LocalCA) -> None:
     assert stat.S_IMODE(entry_file.stat().st_mode) == 0o600
     saved = json.loads(entry_file.read_text(encoding="utf-8"))
     assert saved["payload"] == body and saved["attempts"] == 3
-    again = Office(ca, port)
+    again = Office(trusted_ca, port)
     try:
         [(_, sent)] = outbox.send_all(**FAST)
         assert sent.outcome is Outcome.SENT
@@ -249,7 +237,9 @@ def test_server_down_then_up(ca: LocalCA) -> None:
         again.stop()
 
 
-def test_tls_failure_sends_nothing(office: Office, tmp_path: Path, monkeypatch: Any) -> None:
+def test_tls_failure_sends_nothing(
+    office: Office, trusted_ca: LocalCA, tmp_path: Path, monkeypatch: Any
+) -> None:
     stranger = make_ca(tmp_path / "other", name="some other CA")
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(stranger.ca_cert))
     body = a_payload()
@@ -257,7 +247,7 @@ def test_tls_failure_sends_nothing(office: Office, tmp_path: Path, monkeypatch: 
     assert result.outcome is Outcome.UNTRUSTED and result.attempts == 1
     assert office.received == [] and office.stored == {}
     assert outbox_keys() == [body["idempotency_key"]]
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "ca" / "ca.pem"))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(trusted_ca.ca_cert))
     [(_, sent)] = outbox.send_all(**FAST)
     assert sent.outcome is Outcome.SENT and len(office.stored) == 1
 
@@ -294,30 +284,19 @@ def test_corrupt_outbox_file_is_reported_not_deleted(office: Office) -> None:
     assert bad.exists()
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "precheck", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PRECHECK_LANG": "en"},
-        check=False,
-    )
-
-
-def test_outbox_command_lists_and_resends(ca: LocalCA) -> None:
-    first = Office(ca)
+def test_outbox_command_lists_and_resends(trusted_ca: LocalCA) -> None:
+    first = Office(trusted_ca)
     port, url = first.port, first.url
     first.stop()
     body = a_payload()
     outbox.deliver(body, url, attempts=1, **FAST)
-    listed = run_cli("outbox")
+    listed = run_precheck("outbox")
     assert listed.returncode == 22, listed.stderr
     assert body["idempotency_key"] in listed.stdout and "山田 太郎" in listed.stdout
     assert "waiting to resend" in listed.stdout
-    again = Office(ca, port)
+    again = Office(trusted_ca, port)
     try:
-        sent = run_cli("outbox", "--send")
+        sent = run_precheck("outbox", "--send")
         assert sent.returncode == 0, sent.stdout + sent.stderr
         assert "Sent to the intake service" in sent.stdout
         assert "No bookings are waiting" in sent.stdout

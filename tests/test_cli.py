@@ -1,25 +1,17 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 
 import pytest
 
 from precheck import __version__
+from tests.conftest import run_precheck
 
 
 def precheck(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "PRECHECK_LANG")}
-    full_env.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "precheck", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=full_env,
-    )
+    """Language and colour come only from the variables a test gives."""
+    return run_precheck(*args, lang=None, env=env)
 
 
 def test_version() -> None:

@@ -14,20 +14,14 @@ import pytest
 import requests
 
 from precheck import exitcodes
+from tests.conftest import run_precheck
 from tests.dashboard_kit import PASSWORD, login
 
 TIMEOUT = 60
 
 
 def precheck(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "precheck", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        env={**os.environ, "PRECHECK_LANG": "ja"},
-    )
+    return run_precheck(*args, lang="ja", stdin=stdin, timeout=TIMEOUT)
 
 
 def names(office_dir: Path) -> list[str]:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +13,9 @@ import pytest
 
 from precheck.host import LiveHost, RecordingHost
 from precheck.host.redact import Redactor
+from tests.conftest import run_precheck
 
-PRECHECK = [sys.executable, "-m", "precheck"]
-
-
-def precheck(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PRECHECK_LANG": "en"}
-    return subprocess.run(
-        [*PRECHECK, *map(str, args)], capture_output=True, text=True, timeout=120, env=env
-    )
+precheck = run_precheck
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,8 @@ pytest.importorskip("starlette", reason="the office extra is not installed")
 import requests
 
 from precheck import exitcodes
-from tests.serviceprocess import ServiceProcess, run_cli
+from tests.conftest import run_precheck
+from tests.serviceprocess import ServiceProcess
 from tests.tlsca import LocalCA
 
 STOPPED = (0, -signal.SIGTERM)
@@ -66,15 +67,15 @@ def test_serve_over_tls_on_postgresql(ca: LocalCA, postgres_url: str, tmp_path: 
 
 
 def test_bad_tls_files_are_a_usage_error(ca: LocalCA, tmp_path: Path) -> None:
-    only_cert = run_cli("office", "serve", "--port", "0", "--tls-cert", str(ca.server_cert))
+    only_cert = run_precheck("office", "serve", "--port", "0", "--tls-cert", str(ca.server_cert))
     assert only_cert.returncode == exitcodes.USAGE and "--tls-key" in only_cert.stderr
-    swapped = run_cli(
+    swapped = run_precheck(
         "office", "serve", "--port", "0",
         "--tls-cert", str(ca.server_key), "--tls-key", str(ca.server_cert),
     )  # fmt: skip
     assert swapped.returncode == exitcodes.USAGE
     assert "TLS certificate or key is unusable" in swapped.stderr
-    missing = run_cli(
+    missing = run_precheck(
         "office", "serve", "--tls-cert", str(tmp_path / "no.pem"), "--tls-key", str(ca.server_key)
     )
     assert missing.returncode == exitcodes.USAGE
@@ -87,13 +88,13 @@ def test_a_port_in_use_is_reported(tmp_path: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = run_cli("office", "serve", "--port", str(port), "--data-dir", str(tmp_path))
+        result = run_precheck("office", "serve", "--port", str(port), "--data-dir", str(tmp_path))
     assert result.returncode == exitcodes.OFFICE_LISTEN
     assert f"127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_an_unreachable_database_is_reported(tmp_path: Path) -> None:
-    result = run_cli(
+    result = run_precheck(
         "office", "serve", "--port", "0", "--database", "postgresql://office:secret@127.0.0.1:1/x"
     )
     assert result.returncode == exitcodes.OFFICE_DATABASE
@@ -102,7 +103,7 @@ def test_an_unreachable_database_is_reported(tmp_path: Path) -> None:
 
 
 def test_a_bad_port_is_a_usage_error() -> None:
-    result = run_cli("office", "serve", "--port", "70000")
+    result = run_precheck("office", "serve", "--port", "70000")
     assert result.returncode == exitcodes.USAGE and "70000" in result.stderr
 
 
@@ -110,7 +111,9 @@ def test_without_the_office_extra_it_says_how_to_install(tmp_path: Path) -> None
     blocker = tmp_path / "blocked"
     blocker.mkdir()
     (blocker / "starlette.py").write_text("raise ImportError('office extra not installed')\n")
-    result = run_cli("office", "purge", env={"PYTHONPATH": f"{blocker}{os.pathsep}{Path.cwd()}"})
+    result = run_precheck(
+        "office", "purge", env={"PYTHONPATH": f"{blocker}{os.pathsep}{Path.cwd()}"}
+    )
     assert result.returncode == exitcodes.OFFICE_NOT_INSTALLED
     assert "pip install 'precheck[office]'" in result.stderr
 

@@ -17,7 +17,8 @@ pytest.importorskip("starlette", reason="the office extra is not installed")
 
 from precheck import exitcodes
 from tests import intake_data
-from tests.serviceprocess import ServiceProcess, run_cli
+from tests.conftest import run_precheck
+from tests.serviceprocess import ServiceProcess
 from tests.tlsca import LocalCA
 
 BATCH = 40
@@ -86,7 +87,7 @@ def test_book_through_the_service_then_survive_a_crash_mid_batch(
     logs: list[str] = []
     try:
         # 1. the job seeker checks the PC (one real check: no traffic beyond this machine)
-        run = run_cli(
+        run = run_precheck(
             "run", "--only", "load", "--profile", str(profile),
             "--job-seeker-number", intake_data.NUMBER, env=env,
         )  # fmt: skip
@@ -94,7 +95,7 @@ def test_book_through_the_service_then_survive_a_crash_mid_batch(
 
         # 2. and books with the report attached; the intake service receives it over TLS
         slots = next_bookable(intake_data.profile(), datetime.now(UTC), count=2)
-        book = run_cli(
+        book = run_precheck(
             "book", "--name", intake_data.NAME, "--job-seeker-number", intake_data.NUMBER,
             "--email", intake_data.EMAIL, "--phone", intake_data.PHONE,
             "--slot", slots[0].strftime("%Y-%m-%dT%H:%M"),
@@ -133,7 +134,7 @@ def test_book_through_the_service_then_survive_a_crash_mid_batch(
         restart_args = list(serve_args)
         restart_args[1] = port
         service = ServiceProcess(*restart_args, env=env).start()
-        resend = run_cli("outbox", "--send", env=env)
+        resend = run_precheck("outbox", "--send", env=env)
         assert resend.returncode == exitcodes.READY, resend.stdout + resend.stderr
         assert outbox.entries() == ([], [])
     finally:

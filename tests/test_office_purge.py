@@ -4,14 +4,14 @@ is idempotent, and is safe from cron — on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import run_precheck
 
 pytest.importorskip("starlette", reason="the office extra is not installed")
 
@@ -99,13 +99,7 @@ def test_purged_values_are_gone_from_the_sqlite_file(tmp_path: Path) -> None:
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "precheck", "office", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PRECHECK_LANG": "en", **(env or {})},
-    )
+    return run_precheck("office", *args, env=env)
 
 
 def test_purge_command_from_cron(office_database_url: str, tmp_path: Path) -> None:

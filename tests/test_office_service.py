@@ -16,12 +16,7 @@ pytest.importorskip("starlette", reason="the office extra is not installed")
 import requests
 
 from tests.liveserver import serve
-from tests.tlsca import LocalCA, make_ca
-
-
-@pytest.fixture
-def ca(tmp_path: Path) -> LocalCA:
-    return make_ca(tmp_path / "tls")
+from tests.tlsca import LocalCA
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,22 +12,10 @@ import pytest
 from precheck import exitcodes
 from precheck.cli import main
 from precheck.report import report_bytes
+from tests.conftest import run_precheck
 from tests.reports import new_key, resign, signed
 
-PRECHECK = [sys.executable, "-m", "precheck"]
-
-
-def precheck(*args: str | Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PRECHECK_LANG": "en"}
-    env.pop("NO_COLOR", None)
-    return subprocess.run(
-        [*PRECHECK, *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        input=None if stdin is None else stdin.decode(),
-    )
+precheck = run_precheck
 
 
 def reports_folder() -> Path:
@@ -94,10 +80,7 @@ def test_replay_never_signs(tmp_path: Path) -> None:
 def test_report_write_failure_is_exit_3_with_the_results_shown(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("a file where the reports folder should be")
-    env = {**os.environ, "PRECHECK_LANG": "en", "PRECHECK_REPORTS_DIR": str(blocker / "r")}
-    result = subprocess.run(
-        [*PRECHECK, "run"], capture_output=True, text=True, timeout=120, env=env
-    )
+    result = precheck("run", env={"PRECHECK_REPORTS_DIR": str(blocker / "r")})
     assert result.returncode == exitcodes.WRITE_FAILED
     assert "The report could not be saved" in result.stderr
     assert "[os-support]" in result.stdout, "the verdicts are still shown"
