@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(
-  nftables ufw iproute2 libgl1 libglib2.0-0 mpack postgresql chromium chromium-driver fonts-noto-cjk
+  iproute2 libgl1 libglib2.0-0 mpack postgresql chromium chromium-driver fonts-noto-cjk
 )
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
