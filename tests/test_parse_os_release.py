@@ -36,6 +36,13 @@ def test_commented_and_quoted_values() -> None:
     # Tumbleweed comments VERSION out; Mint 19.1 has an odd URL; values lose their quotes.
     fields = parse_os_release(sample("linux/os-release-opensuse-tumbleweed.txt"))
     assert "VERSION" not in fields
+    assert fields["NAME"] == "openSUSE Tumbleweed"
+    mint = parse_os_release(sample("linux/os-release-linuxmint19.1.txt"))
+    assert (
+        mint["BUG_REPORT_URL"]
+        == "http: //linuxmint-troubleshooting-guide.readthedocs.io/en/latest/"
+    )
+    assert (mint["NAME"], mint["VERSION_ID"]) == ("Linux Mint", "19.1")
 
 
 def test_this_machine() -> None:
