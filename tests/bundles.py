@@ -1,4 +1,4 @@
-"""Evidence bundles built in tests from real published outputs (shared/samples)."""
+"""Evidence bundles built in tests from real published outputs (tests/data/samples)."""
 
 from __future__ import annotations
 

@@ -17,15 +17,8 @@ import pytest
 from tests.office_fixtures import Service
 from tests.tlsca import LocalCA
 
-SAMPLES = next(
-    (
-        p / "shared" / "samples"
-        for p in Path(__file__).resolve().parents
-        if (p / "shared" / "samples").is_dir()
-    ),
-    Path(__file__).resolve().parents[2] / "shared" / "samples",
-)
-"""Real published command outputs (shared/samples beside the clone, see its INDEX.md)."""
+SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
+"""Real published command outputs, copied into the repository with their source lines."""
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -70,7 +63,6 @@ def run_precheck(
 def sample(relative: str) -> str:
     """The text of a published sample, without its `# source:` header line."""
     path = SAMPLES / relative
-    need(path.exists(), f"samples folder {SAMPLES} is not beside the repository")
     text = path.read_bytes().decode("utf-8")
     first, _, rest = text.partition("\n")
     assert first.startswith("# source:"), f"{relative} has no source header"

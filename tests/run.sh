@@ -5,7 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(
+  # report, booking, office service, dashboard pages
   iproute2 libgl1 libglib2.0-0 mpack postgresql chromium chromium-driver fonts-noto-cjk
+  # firewall and antivirus: real rulesets in a private network namespace, real ClamAV
+  nftables ufw iptables firewalld clamav clamav-daemon
+  # file-sharing: real P2P clients from Debian
+  transmission-daemon qbittorrent-nox deluged amule-daemon
+  # browser check, desktop app under a virtual screen, load tests
+  firefox-esr xvfb xdotool stress-ng
+  # microphone (PortAudio for sounddevice), office reverse proxy
+  libportaudio2 nginx
 )
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
@@ -13,6 +22,12 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
   done
   if [ ${#missing[@]} -gt 0 ]; then
+    # Daemons in these packages (P2P clients, clamd, nginx) must not start on install: the
+    # tests start and stop the ones they use themselves.
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+      chmod +x /usr/sbin/policy-rc.d
+    fi
     apt-get update -q
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
   fi

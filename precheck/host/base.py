@@ -70,6 +70,7 @@ class Host(ABC):
 
     def __init__(self) -> None:
         self._cache: dict[str, Answer] = {}
+        self._pending: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
 
     # -- where answers come from -------------------------------------------------------------
@@ -81,15 +82,33 @@ class Host(ABC):
     def ask(self, key: str, produce: Producer) -> Any:
         """Answer `key`, computing it with `produce` on a live machine; raise HostError on error.
 
-        Later capabilities (camera, network timing) come through this same door with their own
-        key prefix, so they are recorded and replayed like everything else.
+        Single-flight: when two probes ask the same key at once (the one PowerShell batch, the
+        software inventory), one computes and the other waits for its answer, so a run never
+        pays twice for an expensive question. Later capabilities (camera, network timing) come
+        through this same door with their own key prefix, so they are recorded and replayed.
         """
-        with self._lock:
-            answer = self._cache.get(key)
-        if answer is None:
-            answer = self._answer(key, produce)
+        while True:
             with self._lock:
-                answer = self._cache.setdefault(key, answer)
+                answer = self._cache.get(key)
+                pending = None if answer is not None else self._pending.get(key)
+                owner = answer is None and pending is None
+                if owner:
+                    pending = self._pending[key] = threading.Event()
+            if answer is not None:
+                break
+            assert pending is not None
+            if not owner:
+                pending.wait()
+                continue  # the owner's answer is cached now, or it failed and we try ourselves
+            try:
+                answer = self._answer(key, produce)
+                with self._lock:
+                    answer = self._cache.setdefault(key, answer)
+            finally:
+                with self._lock:
+                    del self._pending[key]
+                pending.set()
+            break
         if "error" in answer:
             raise HostError(str(answer["error"]), str(answer.get("detail", "")))
         return answer["ok"]
@@ -134,6 +153,24 @@ class Host(ABC):
 
         value = self.ask("stat:" + path, lambda: live.mtime(path))
         return None if value is None else datetime.fromisoformat(value)
+
+    def powershell(self, section: str) -> Any:
+        """One section of the run's single PowerShell call (Windows only).
+
+        Starting PowerShell costs 0.3–2 s, so every Windows probe's query is a `.ps1` section in
+        `precheck/host/powershell/`, all run by one `powershell.exe` that prints one JSON
+        document (key `ps:batch`); each probe then reads its own section. A section that threw
+        inside PowerShell raises HostError("failed") with PowerShell's message.
+        """
+        from precheck.host import powershell
+
+        batch = self.ask("ps:batch", powershell.run_batch)
+        part = batch.get(section)
+        if not isinstance(part, dict) or not ({"ok"} == part.keys() or "error" in part):
+            raise HostError("failed", f"PowerShell gave no answer for {section}")
+        if "error" in part:
+            raise HostError("failed", str(part["error"])[:300])
+        return part["ok"]
 
     def registry(self, path: str) -> RegistryKey | None:
         r"""A Windows registry key (e.g. `HKLM\SOFTWARE\…`): its values and subkey names."""

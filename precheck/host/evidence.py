@@ -170,5 +170,6 @@ SHAPES: dict[str, Callable[[Any], bool]] = {
     ),
     "sys:device": lambda v: isinstance(v, dict),
     "sys:cpu-model": lambda v: v is None or isinstance(v, str),
+    "ps:batch": lambda v: isinstance(v, dict),
 }
 """What a well-formed answer of each kind looks like; later capabilities add their prefixes."""
