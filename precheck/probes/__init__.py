@@ -20,6 +20,8 @@ from precheck.model import Facts, Verdict
 PROBES: dict[str, str] = {
     "os-support": "precheck.probes.os_support",
     "load": "precheck.probes.load",
+    "file-sharing": "precheck.probes.file_sharing",
+    "recording": "precheck.probes.recording",
 }
 
 
