@@ -190,3 +190,21 @@ def test_macos_inventory_from_a_published_applications_listing() -> None:
 )
 def test_appimage_token(file_name: str, token: str) -> None:
     assert appimage_token(file_name) == token
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [],
+        {"installed": [], "processes": []},
+        {"installed": [{"name": "x", "ident": "x", "source": "pip"}], "processes": [],
+         "unreadable": []},
+        {"installed": [{"name": "x", "ident": "x", "source": "dpkg", "version": 1, "exe": None}],
+         "processes": [], "unreadable": []},
+        {"installed": [], "processes": [3], "unreadable": []},
+    ],
+)  # fmt: skip
+def test_a_malformed_inventory_in_a_bundle_is_refused(value: Any) -> None:
+    bundle = linux_bundle({"inv:software": ok(value)})
+    with pytest.raises(EvidenceError, match="inv:software"):
+        validate_bundle(bundle, "b.json")

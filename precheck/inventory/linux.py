@@ -1,9 +1,10 @@
 """Installed programs on Linux: dpkg, rpm, flatpak, snap, and AppImages in the usual folders.
 
-dpkg is asked through `dpkg-query`, not by reading /var/lib/dpkg/status: the status file of a
-desktop is often larger than the 1 MiB a file answer holds (757 KB on the bare test machine),
-holds multi-line stanzas for every package, and dpkg-query already resolves which packages are
-really installed; it answers in about 0.05 s (bench/inventory.py). The four tools run at once;
+dpkg is asked through `dpkg-query`, not by reading /var/lib/dpkg/status. Reading the file is
+faster (2 ms against 25 ms for dpkg-query on the test machine's 836 packages), but the file is
+dpkg's private database, already 757 KB there and well past the 1 MiB a file answer holds on a
+desktop with a few thousand packages, while dpkg-query prints 39 KB and is run at the same
+time as the other sources, so its cost hides behind theirs. The four tools run at once;
 a tool that is not installed is not a problem (most machines have one or two of them), one that
 fails or hangs is reported as unreadable.
 """

@@ -47,7 +47,6 @@ def decide(facts: Facts, ctx: Context) -> Verdict:
     if facts["running"] and th["warn_running"]:
         return Verdict(Status.WARN, "running", {"programs": _names(facts["running"])})
     idle = facts["installed"] + (facts["running"] if not th["warn_running"] else [])
-    if idle:
-        status = Status.WARN if th["warn_installed"] else Status.PASS
-        return Verdict(status, "installed-not-running", {"programs": _names(idle)})
+    if idle:  # `warn_installed = false`: the catalogue has no warning for an idle recorder
+        return Verdict(Status.PASS, "installed-not-running", {"programs": _names(idle)})
     return Verdict(Status.PASS, "none")
