@@ -88,6 +88,10 @@ def synthetic(system: str) -> dict[str, Any]:
                 entries[key] = {"error": "missing", "detail": "not installed"}
         for folder in APPIMAGE_DIRS:
             entries["dir:" + folder] = ok(None)
+        from precheck.inventory import default_watch
+
+        arguments = ",".join(default_watch().arguments)
+        entries[f"sys:process-args:{arguments}"] = ok([])
     entries["sys:processes"] = ok(sorted(procs))
     return {"format": "precheck-evidence", "version": 1, "entries": entries}
 

@@ -114,6 +114,7 @@ def test_replay_without_the_derived_key_computes_it_from_raw_answers() -> None:
             "dir:~/.local/bin": ok(None),
             "dir:/opt": {"error": "permission", "detail": "cannot list /opt"},
             "sys:processes": ok(["bash", "lxd", "snapd"]),
+            "sys:process-args:org.gnome.Shell.Screencast": ok([]),
         }
     )  # fmt: skip
     inv = inventory(replay(bundle))

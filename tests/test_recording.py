@@ -4,11 +4,16 @@ warn; the file-sharing check never mistakes ShareX (a recorder) for P2P software
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import psutil
 import pytest
 
 from precheck.catalogue import load_catalogue
-from precheck.host import LiveHost
+from precheck.host import LiveHost, RecordingHost
 from precheck.inventory import Inventory, Program, inventory
 from precheck.model import Status, Verdict
 from precheck.probes import Context, file_sharing, recording
@@ -99,3 +104,29 @@ def test_live_run_on_this_machine() -> None:
     if expected:
         assert result["code"] == expected
     assert result["facts"]["running"] == []
+
+
+def test_a_recorder_running_as_a_script_is_found_by_its_argument(tmp_path: Path) -> None:
+    """GNOME's recorder is `gjs …/org.gnome.Shell.Screencast`: its process is named after the
+    interpreter. A real process with that script name as its argument (a Python interpreter
+    standing in for gjs, which is not installed here) is found, and the bundle keeps neither
+    the command line nor the raw answer."""
+    script = tmp_path / "org.gnome.Shell.Screencast"
+    script.write_text("import time\ntime.sleep(120)\n")
+    proc = subprocess.Popen([sys.executable, str(script)])
+    try:
+        deadline = time.monotonic() + 30
+        while str(script) not in psutil.Process(proc.pid).cmdline():
+            assert time.monotonic() < deadline, "the process did not start"
+            time.sleep(0.02)
+        host = RecordingHost()
+        verdict = decide_on(inventory(host), "linux")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert (verdict.status, verdict.code) == (Status.WARN, "running")
+    assert verdict.params["programs"].en == "GNOME screen recorder (built in)"
+    entries = host.bundle()["entries"]
+    assert list(entries) == ["inv:software"]
+    assert "org.gnome.Shell.Screencast" in entries["inv:software"]["ok"]["processes"]
+    assert str(tmp_path) not in json.dumps(entries)

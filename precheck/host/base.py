@@ -214,6 +214,21 @@ class Host(ABC):
         value: list[str] = self.ask("sys:processes", live.process_names)
         return value
 
+    def process_arguments(self, names: Sequence[str]) -> list[str]:
+        """Which of `names` some running process has as an argument's file name.
+
+        A few recorders run inside an interpreter (GNOME's screen recorder is `gjs
+        /usr/share/gnome-shell/org.gnome.Shell.Screencast`), so their process name says
+        nothing. Command lines can hold personal paths, so the answer is only ever a subset of
+        the names asked about, never an argument itself.
+        """
+        from precheck.host import live
+
+        wanted = sorted(set(names))
+        key = "sys:process-args:" + ",".join(wanted)
+        value: list[str] = self.ask(key, lambda: live.process_arguments(wanted))
+        return value
+
     def listening(self) -> list[Listener]:
         from precheck.host import live
 

@@ -175,6 +175,7 @@ SHAPES: dict[str, Callable[[Any], bool]] = {
     ),
     "sys:now": _is_iso_time,
     "sys:processes": _is_str_list,
+    "sys:process-args:": _is_str_list,
     "sys:listening": lambda v: (
         isinstance(v, list)
         and all(

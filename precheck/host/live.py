@@ -154,6 +154,19 @@ def process_names() -> list[str]:
     return sorted(names)
 
 
+def process_arguments(names: list[str]) -> list[str]:
+    import psutil
+
+    wanted = set(names)
+    found: set[str] = set()
+    for proc in psutil.process_iter(["cmdline"]):
+        for arg in (proc.info.get("cmdline") or [])[:8]:  # interpreter, options, script
+            base = arg.replace("\\", "/").rsplit("/", 1)[-1]
+            if base in wanted:
+                found.add(base)
+    return sorted(found)
+
+
 def listeners() -> list[dict[str, Any]]:
     import socket
 

@@ -39,6 +39,8 @@ IDENTIFIER_FIELDS = (
     "macos_bundle_ids", "debian_packages", "linux_binaries", "flatpak_ids",
 )  # fmt: skip
 PREFIX_FIELDS = ("macos_app_prefixes", "macos_bundle_id_prefixes")
+ARGUMENT_FIELD = "linux_cmdline"
+"""Script names a recorder runs as inside an interpreter; found as process arguments (Linux)."""
 
 
 @dataclass(frozen=True)
@@ -70,10 +72,12 @@ class Inventory:
 
 @dataclass(frozen=True)
 class Watch:
-    """Every identifier the watch tables name, lower-cased, for the privacy filter."""
+    """Every identifier the watch tables name, lower-cased, for the privacy filter, and the
+    script names (`linux_cmdline`) to look for among running processes' arguments."""
 
     exact: frozenset[str]
     prefixes: tuple[str, ...]
+    arguments: tuple[str, ...] = ()
 
     def wants(self, *names: str | None) -> bool:
         for name in names:
@@ -88,6 +92,7 @@ class Watch:
 def watch_from_tables(tables: Iterable[Mapping[str, Any]]) -> Watch:
     exact: set[str] = set()
     prefixes: set[str] = set()
+    arguments: set[str] = set()
     for table in tables:
         for array in ROW_ARRAYS:
             for row in table.get(array) or ():
@@ -101,7 +106,10 @@ def watch_from_tables(tables: Iterable[Mapping[str, Any]]) -> Watch:
                             exact.add(low.removesuffix(".app"))
                 for field in PREFIX_FIELDS:
                     prefixes.update(str(v).lower() for v in row.get(field) or ())
-    return Watch(frozenset(exact), tuple(sorted(prefixes)))
+                for value in row.get(ARGUMENT_FIELD) or ():
+                    arguments.add(str(value))
+                    exact.add(str(value).lower())
+    return Watch(frozenset(exact), tuple(sorted(prefixes)), tuple(sorted(arguments)))
 
 
 @cache
@@ -217,6 +225,11 @@ def gather(host: Host, watch: Watch) -> Inventory:
     except HostError as exc:
         processes = []
         unreadable.append(f"processes: {exc.reason}")
+    if system == "linux" and watch.arguments:
+        try:
+            processes += host.process_arguments(watch.arguments)
+        except HostError as exc:
+            unreadable.append(f"process arguments: {exc.reason}")
     return filtered(programs, processes, unreadable, watch)
 
 

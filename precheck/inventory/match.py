@@ -97,7 +97,8 @@ def _process_hit(
             return True
         apps = _low(_field(row, "macos_apps"))
         return True if f"{name}.app".lower() in apps else None
-    return True if name in _field(row, "linux_binaries") else None
+    scripts = _field(row, "linux_binaries") + _field(row, "linux_cmdline")
+    return True if name in scripts else None
 
 
 def match_rows(rows: Iterable[Mapping[str, Any]], inv: Inventory, system: str) -> list[Match]:
