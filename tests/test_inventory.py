@@ -9,6 +9,8 @@ import threading
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from precheck.host import LiveHost, RecordingHost, ReplayHost
 from precheck.host.base import EvidenceError
@@ -209,3 +211,9 @@ def test_a_malformed_inventory_in_a_bundle_is_refused(value: Any) -> None:
     bundle = linux_bundle({"inv:software": ok(value)})
     with pytest.raises(EvidenceError, match="inv:software"):
         validate_bundle(bundle, "b.json")
+
+
+@given(st.text(max_size=500))
+def test_appimage_token_never_raises_and_is_a_prefix(name: str) -> None:
+    token = appimage_token(name)
+    assert name.startswith(token) or name.lower().startswith(token.lower())
