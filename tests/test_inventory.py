@@ -217,3 +217,22 @@ def test_a_malformed_inventory_in_a_bundle_is_refused(value: Any) -> None:
 def test_appimage_token_never_raises_and_is_a_prefix(name: str) -> None:
     token = appimage_token(name)
     assert name.startswith(token) or name.lower().startswith(token.lower())
+
+
+def test_a_binary_info_plist_is_converted_with_plutil() -> None:
+    """Transmission's published Info.plist, written as the binary plist Xcode can ship; the
+    file answer is that binary as the live host decodes it, and `plutil -convert xml1` gives
+    the XML back, which is what the collector then reads."""
+    import plistlib
+
+    from precheck.host.text import decode
+
+    xml = sample("macos/transmission-info-plist.txt")
+    binary = plistlib.dumps(plistlib.loads(xml.encode("utf-8")), fmt=plistlib.FMT_BINARY)
+    bundle = darwin_bundle(["Transmission.app"], {"Transmission.app": decode(binary)}, [])
+    plist = "/Applications/Transmission.app/Contents/Info.plist"
+    bundle["entries"][f"cmd:plutil -convert xml1 -o - {plist}"] = ok(
+        {"rc": 0, "stdout": xml, "stderr": ""}
+    )
+    (program,) = inventory(replay(bundle)).installed
+    assert (program.ident, program.exe) == ("org.m0k.transmission", "Transmission")

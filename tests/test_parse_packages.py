@@ -38,11 +38,6 @@ def test_a_binary_plist_is_recognised_and_not_parsed_as_text() -> None:
     assert is_binary_plist(text) and parse_info_plist(text) == {}
 
 
-def test_plist_json_form_from_plutil() -> None:
-    info = parse_info_plist('{"CFBundleIdentifier": "org.m0k.transmission", "X": [1]}')
-    assert info == {"CFBundleIdentifier": "org.m0k.transmission"}
-
-
 def test_external_entities_are_not_expanded() -> None:
     hostile = (
         '<?xml version="1.0"?><!DOCTYPE plist [<!ENTITY x SYSTEM "file:///etc/passwd">]>'

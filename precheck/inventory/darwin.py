@@ -1,10 +1,14 @@
 """Installed programs on macOS: the bundles in /Applications and ~/Applications.
 
 A bundle's id and executable come from its Contents/Info.plist. Most are XML and are read as
-files; a binary one (it starts with `bplist`) is converted with `plutil -convert json -o -
-FILE`, which ships with every macOS. Folders that are not bundles (`/Applications/BiglyBT`,
-`Utilities`) are looked into one level deep, and their own names are kept as well, since some
-casks install a folder (tables/file-sharing.toml, BiglyBT).
+files; a binary one (it starts with `bplist`) is converted with `plutil -convert xml1 -o -
+FILE`, which ships with every macOS. XML rather than JSON: `-convert json` is missing from old
+plutil ("Unknown format specifier: json", mway-io/Espresso#89) and refuses plists holding
+<data> or <date> values, which every plist can be written as in XML.
+
+Folders that are not bundles (`/Applications/BiglyBT`, `Utilities`) are looked into one level
+deep, and their own names are kept as well, since some casks install a folder
+(tables/file-sharing.toml, BiglyBT).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ def _bundle(host: Host, folder: str, name: str, budget: list[int]) -> Program:
         text = host.read_file(path, limit=PLIST_LIMIT)
         if text and is_binary_plist(text) and budget[0] > 0:
             budget[0] -= 1
-            result = host.run(["plutil", "-convert", "json", "-o", "-", path], timeout=5)
+            result = host.run(["plutil", "-convert", "xml1", "-o", "-", path], timeout=5)
             text = result.stdout if result.rc == 0 else None
         info = parse_info_plist(text) if text else {}
     except HostError:

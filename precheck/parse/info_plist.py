@@ -1,8 +1,7 @@
-"""A macOS bundle's Contents/Info.plist (XML, or `plutil -convert json` of a binary one)."""
+"""A macOS bundle's Contents/Info.plist (XML, or `plutil -convert xml1` of a binary one)."""
 
 from __future__ import annotations
 
-import json
 import plistlib
 from typing import Any
 
@@ -18,22 +17,17 @@ def is_binary_plist(text: str) -> bool:
 
 
 def parse_info_plist(text: str) -> dict[str, str]:
-    """The bundle keys precheck uses, from an XML plist or its JSON form; {} when unreadable.
+    """The bundle keys precheck uses, from an XML plist; {} when it is not one.
 
     plistlib's XML reader uses expat, which does not expand external entities, and the text is
     capped, so a hostile bundle cannot make it read files or grow without bound.
     """
-    text = text[:MAX_PLIST]
-    data: Any = None
-    stripped = text.lstrip()
-    try:
-        if stripped.startswith("{"):
-            data = json.loads(stripped)
-        elif stripped.startswith("<"):
-            data = plistlib.loads(stripped.encode("utf-8"), fmt=plistlib.FMT_XML)
-    except (ValueError, TypeError, plistlib.InvalidFileException, RecursionError):
+    stripped = text[:MAX_PLIST].lstrip()
+    if not stripped.startswith("<"):
         return {}
-    except Exception:  # expat raises its own ExpatError (a ValueError subclass on 3.12+ only)
+    try:
+        data: Any = plistlib.loads(stripped.encode("utf-8", "replace"), fmt=plistlib.FMT_XML)
+    except Exception:  # expat's ExpatError, InvalidFileException, ValueError, RecursionError…
         return {}
     if not isinstance(data, dict):
         return {}
