@@ -359,3 +359,27 @@ def test_facts_are_json_and_hold_no_paths() -> None:
     _, facts = decide_on(inv, "windows")
     assert json.loads(json.dumps(facts)) == facts
     assert "\\" not in json.dumps(facts)
+
+
+def test_saved_evidence_holds_the_matches_only_and_replays_the_same(tmp_path: Path) -> None:
+    need_clients()
+    bundle = tmp_path / "evidence.json"
+    run = run_precheck(
+        "run", "--only", "file-sharing", "--only", "recording", "--json", "--save-evidence", bundle
+    )
+    assert run.returncode == 1, run.stderr
+    entries = json.loads(bundle.read_text())["entries"]
+    assert "inv:software" in entries
+    raw = [k for k in entries if k.startswith(("cmd:", "dir:", "reg:", "sys:process"))]
+    assert raw == []  # no package listing, no folder listing, no process list
+    kept = entries["inv:software"]["ok"]
+    assert {p["ident"] for p in kept["installed"]} >= set(DEBIAN_CLIENTS)
+    assert len(kept["installed"]) < 20
+    replayed = run_precheck(
+        "replay", bundle, "--only", "file-sharing", "--only", "recording", "--json"
+    )
+    assert replayed.returncode == 1, replayed.stderr
+    live, again = json.loads(run.stdout)["results"], json.loads(replayed.stdout)["results"]
+    assert [(r["id"], r["code"], r["facts"]) for r in again] == [
+        (r["id"], r["code"], r["facts"]) for r in live
+    ]
