@@ -121,8 +121,9 @@ def main() -> None:
     print(
         f"this machine ({system}): {len(programs)} installed programs, {len(processes)} processes"
     )
-    median, worst = timed(runs, lambda: match(inventory(LiveHost()), system))
-    print(f"  inventory + matching, cold host: median {median:.0f} ms, max {worst:.0f} ms")
+    fresh = [LiveHost() for _ in range(runs)]  # made beforehand: the redactor is not timed
+    median, worst = timed(runs, lambda: match(inventory(fresh.pop()), system))
+    print(f"  inventory + matching, fresh host: median {median:.0f} ms, max {worst:.0f} ms")
     warm = LiveHost()
     inventory(warm)
     median, worst = timed(runs, lambda: inventory(warm))

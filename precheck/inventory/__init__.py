@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -219,18 +220,26 @@ def gather(host: Host, watch: Watch) -> Inventory:
         from precheck.inventory import darwin as collector  # type: ignore[no-redef]
     else:
         from precheck.inventory import linux as collector  # type: ignore[no-redef]
-    programs, unreadable = collector.installed(host)
-    try:
-        processes: list[str] = host.processes()
-    except HostError as exc:
-        processes = []
-        unreadable.append(f"processes: {exc.reason}")
-    if system == "linux" and watch.arguments:
+
+    def running() -> tuple[list[str], list[str]]:
+        names: list[str] = []
+        problems: list[str] = []
         try:
-            processes += host.process_arguments(watch.arguments)
+            names += host.processes()
         except HostError as exc:
-            unreadable.append(f"process arguments: {exc.reason}")
-    return filtered(programs, processes, unreadable, watch)
+            problems.append(f"processes: {exc.reason}")
+        if system == "linux" and watch.arguments:
+            try:
+                names += host.process_arguments(watch.arguments)
+            except HostError as exc:
+                problems.append(f"process arguments: {exc.reason}")
+        return names, problems
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the process list while packages load
+        listing = pool.submit(running)
+        programs, unreadable = collector.installed(host)
+        processes, problems = listing.result()
+    return filtered(programs, processes, unreadable + problems, watch)
 
 
 def inventory(host: Host) -> Inventory:
