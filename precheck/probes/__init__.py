@@ -20,6 +20,8 @@ from precheck.model import Facts, Verdict
 PROBES: dict[str, str] = {
     "os-support": "precheck.probes.os_support",
     "load": "precheck.probes.load",
+    "camera": "precheck.probes.camera",
+    "microphone": "precheck.probes.microphone",
 }
 
 
@@ -30,6 +32,9 @@ class Context:
     thresholds: Mapping[str, Any]
     tables: Any  # a callable: name -> table data (Catalogue.table)
     profile: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict)
+    """What the user chose for this run: `mic` (record the microphone), `camera_source` (a
+    video file read instead of the camera: tests, benchmarks, a helpdesk demonstration)."""
 
     def table(self, name: str) -> dict[str, Any]:
         result: dict[str, Any] = self.tables(name)
