@@ -74,16 +74,16 @@ def capture(source: int | str, backends: list[str], seconds: float, preview: boo
             announced = True
         # An opened device that gives no first frame may work with the next backend (Windows:
         # MSMF refuses some cameras DirectShow reads).
-        ok, frame = candidate.read()
-        if ok and frame is not None:
-            capture, first, backend = candidate, frame, name
+        ok, got = candidate.read()
+        if ok and got is not None:
+            capture, first, backend = candidate, got, name
             break
         candidate.release()
     if not announced:
         send("failed", {"failure": cause() or "not-opened"})
         return
     stats = FrameStats()
-    frame: Any = first
+    frame = first
     last: Any = first
     while capture is not None and frame is not None:
         now = capture.get(cv2.CAP_PROP_POS_MSEC) / 1000 if is_file else time.monotonic() - opened_at
