@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from hypothesis import strategies as st
 
 from precheck import probes
 from precheck.catalogue import load_catalogue
-from precheck.host import EvidenceError, LiveHost, RecordingHost, ReplayHost
+from precheck.host import EvidenceError, LiveHost, RecordingHost, ReplayHost, camera_child
 from precheck.host.camera import camera_name, linux_devices, preview_jpeg
 from precheck.host.evidence import validate_bundle
 from precheck.media.frames import global_ssim, luma_plane
@@ -44,6 +46,7 @@ CLIPS: dict[str, dict[str, Any]] = {
     "slow": {"kind": "moving", "fps": 3.0},
     "jerky": {"kind": "moving", "fps": 10.0},
     "small": {"kind": "moving", "size": (320, 240)},
+    "wakes-up": {"kind": "wakes-up"},
 }
 
 
@@ -68,6 +71,7 @@ def run_camera(host: Any, **options: Any) -> Any:
         ("bright", Status.WARN, "too-bright"),
         ("jerky", Status.WARN, "fps-low"),
         ("small", Status.WARN, "low-resolution"),
+        ("wakes-up", Status.PASS, "ok"),  # black only during the 0.5 s warm-up
     ],
 )
 def test_a_video_file_through_the_camera_path(
@@ -128,6 +132,26 @@ def test_an_answer_holding_anything_but_numbers_is_refused() -> None:
     encoded = {"opened": True, "failure": None, "backend": None, "preview": "/9j/4AAQSkZJRg=="}
     with pytest.raises(EvidenceError):
         validate_bundle(linux_bundle({"camera:capture:0": ok(encoded)}), "bundle")
+
+
+def test_opencv_stays_out_of_the_precheck_process(clips: dict[str, Path]) -> None:
+    """Only the child loads OpenCV, and it sets the MSMF variable before it does."""
+    script = (
+        "import sys\n"
+        "from precheck.catalogue import load_catalogue\n"
+        "from precheck.host import LiveHost\n"
+        "from precheck.runner import run_checks\n"
+        f"r = run_checks(LiveHost(), load_catalogue(), only=['camera'], "
+        f"options={{'camera_source': {str(clips['moving'])!r}}})\n"
+        "print(r.results[0].code, 'cv2' in sys.modules, 'numpy' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.split()
+    assert out == ["ok", "False", "False"]
+    source = Path(camera_child.__file__).read_text()
+    assert source.index('"OPENCV_VIDEOIO_MSMF_ENABLE_HW_TRANSFORMS"') < source.index("import cv2")
+    assert "import cv2" not in source.split("def capture(", 1)[0]
 
 
 def test_the_preview_goes_to_the_caller_only(clips: dict[str, Path]) -> None:

@@ -24,7 +24,10 @@ def write_clip(
     seconds: float = 2.0,
     level: int = 128,
 ) -> Path:
-    """Write a clip of `kind` ("moving", "black", "frozen") and return its path.
+    """Write a clip of `kind` ("moving", "black", "frozen", "wakes-up") and return its path.
+
+    "wakes-up" is black for its first 0.4 s and then moving, as a camera whose auto-exposure
+    is still settling.
 
     `level` is the mean brightness (0–255) of the moving and frozen pictures: 30 makes a dark
     room, 128 a well-lit one.
@@ -37,7 +40,7 @@ def write_clip(
     texture = rng.integers(level - spread, level + spread + 1, (height, width * 2, 3), np.uint8)
     texture = cv2.GaussianBlur(texture, (5, 5), 0)
     for index in range(round(fps * seconds)):
-        if kind == "black":
+        if kind == "black" or (kind == "wakes-up" and index < fps * 0.4):
             frame = np.zeros((height, width, 3), np.uint8)
         elif kind == "frozen":
             frame = np.ascontiguousarray(texture[:, :width])
