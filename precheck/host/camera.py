@@ -14,6 +14,7 @@ written videos through the very path a real camera takes.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import contextlib
 import json
@@ -36,8 +37,8 @@ BACKENDS = {
     "linux": ("V4L2",),
 }
 FILE_BACKENDS = ("FFMPEG", "ANY")
-STARTUP_SECONDS = 20.0
-"""How long the child may take to start and import OpenCV before opening (loaded 2-core PCs)."""
+STARTUP_SECONDS = 5.0
+"""How long the child's interpreter may take to start; importing OpenCV counts as opening."""
 MAX_NAME = 60
 
 
@@ -149,6 +150,8 @@ def _run_child(source: int | str, settings: CaptureSettings, *, preview: bool) -
         )
     except OSError as exc:
         raise HostError("failed", f"the camera process could not start: {exc.strerror}") from exc
+    with _LOCK:
+        _CHILDREN.add(process)
     lines: queue.Queue[bytes] = queue.Queue()
     assert process.stdout is not None
     stdout = process.stdout
@@ -161,6 +164,22 @@ def _run_child(source: int | str, settings: CaptureSettings, *, preview: bool) -
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=5)
         stdout.close()
+        with _LOCK:
+            _CHILDREN.discard(process)
+
+
+_CHILDREN: set[subprocess.Popen[bytes]] = set()
+_LOCK = threading.Lock()
+
+
+@atexit.register
+def _kill_children() -> None:
+    """A run that ends while a camera child still waits (the runner gave up on the check) must
+    not leave it holding the camera."""
+    with _LOCK:
+        for process in _CHILDREN:
+            with contextlib.suppress(OSError):
+                process.kill()
 
 
 def _pump(stream: IO[bytes], lines: queue.Queue[bytes]) -> None:
@@ -179,6 +198,8 @@ def _follow(lines: queue.Queue[bytes], settings: CaptureSettings) -> dict[str, A
     if message is None:
         return {"opened": False, "failure": "open-timeout", "timeout": settings.open_timeout}
     kind, body = message
+    if kind == "error":
+        raise HostError(str(body.get("reason", "failed")), str(body.get("detail", ""))[:200])
     if kind == "failed":
         return {"opened": False, **body}
     opened: dict[str, Any] = body

@@ -47,7 +47,14 @@ def capture(source: int | str, backends: list[str], seconds: float, preview: boo
         sys.stderr.flush()
         os.dup2(log.fileno(), 2)
     send("start", {})
-    import cv2
+    try:
+        import cv2
+    except ImportError:
+        send(
+            "error",
+            {"reason": "missing", "detail": "OpenCV (opencv-python-headless) is not installed"},
+        )
+        return
 
     from precheck.media.frames import FrameStats
     from precheck.parse.opencv_log import open_failure_cause
