@@ -39,7 +39,6 @@ def capture_first(
     the one judged: trying further cameras after a hang would only add another deadline.
     """
     misses = 0
-    found = 0
     last: dict[str, Any] = {"opened": False, "failure": None}
     for index in indices:
         answer = open_source(host, ctx, system, index)
@@ -49,10 +48,14 @@ def capture_first(
             if misses >= int(ctx.thresholds["stop_after_failures"]):
                 break
             continue
-        found += 1
-        facts = summarise(answer, ctx.thresholds)
-        return {"cameras": cameras if cameras is not None else found, "camera": names.get(index),
-                "source": "device", **facts}  # fmt: skip
+        return {
+            # Windows has no list: the camera that answered is the one known to exist.
+            "cameras": cameras if cameras is not None else 1,
+            "camera": names.get(index),
+            "index": index,
+            "source": "device",
+            **summarise(answer, ctx.thresholds),
+        }
     if cameras is None:
         cameras = 0
     return {
