@@ -154,6 +154,29 @@ def test_opencv_stays_out_of_the_precheck_process(clips: dict[str, Path]) -> Non
     assert "import cv2" not in source.split("def capture(", 1)[0]
 
 
+def test_the_one_file_executable_runs_itself_as_the_child(
+    clips: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Frozen, there is no `python -m`: precheck/__main__.py routes `--camera-child` instead."""
+    from precheck.host import camera
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    request = {"source": str(clips["moving"]), "backends": ["FFMPEG"], "seconds": 0.2,
+               "preview": False}  # fmt: skip
+    command = camera.child_command(request)
+    assert command[:2] == [sys.executable, "--camera-child"]
+    script = (
+        "import runpy, sys; sys.frozen = True; "
+        f"sys.argv = ['precheck', *{command[1:]!r}]; "
+        "runpy.run_module('precheck', run_name='__main__')"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    kinds = [json.loads(line)[0] for line in out.stdout.splitlines()]
+    assert (out.returncode, kinds) == (0, ["start", "opened", "done"]), out.stderr
+
+
 def test_the_preview_goes_to_the_caller_only(clips: dict[str, Path]) -> None:
     jpeg = preview_jpeg(str(clips["moving"]), "linux")
     assert jpeg[:3] == b"\xff\xd8\xff" and jpeg[-2:] == b"\xff\xd9"

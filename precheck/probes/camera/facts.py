@@ -1,7 +1,8 @@
 """The camera facts all three collectors return (plain JSON, they go into the report as is).
 
 camera        the camera's name (bounded, no owner's name) or None where the OS gives none
-cameras       how many cameras were found (None where only opening them can tell: Windows)
+cameras       how many cameras were found (Windows, which has no list: 1 when one opened)
+index         the device index opened (what the app passes to `preview_jpeg`)
 source        "device" or "file" (a video file given instead of the camera)
 opened        whether a camera opened at all
 failure       why not, or why no frames came: "open-timeout", "busy", "permission",
