@@ -1,3 +1,12 @@
-from precheck.cli import main
+import sys
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    if getattr(sys, "frozen", False) and sys.argv[1:2] == ["--camera-child"]:
+        # The one-file executable has no `python -m`: it runs itself as the camera check's
+        # child process (precheck/host/camera.py).
+        from precheck.host.camera_child import main as camera_child
+
+        raise SystemExit(camera_child(sys.argv[2:]))
+    from precheck.cli import main
+
+    raise SystemExit(main())

@@ -72,6 +72,7 @@ def run_checks(
     only: Iterable[str] = (),
     on_result: Callable[[CheckResult], None] | None = None,
     timeout_scale: float = 1.0,
+    options: Mapping[str, Any] | None = None,
 ) -> RunResult:
     wanted = set(only)
     specs = [s for s in catalogue.ordered() if not wanted or s.id in wanted]
@@ -94,7 +95,10 @@ def run_checks(
             )
             continue
         ctx = Context(
-            thresholds=spec.thresholds, tables=catalogue.table, profile=dict(profile or {})
+            thresholds=spec.thresholds,
+            tables=catalogue.table,
+            profile=dict(profile or {}),
+            options=dict(options or {}),
         )
 
         def work(spec: CheckSpec = spec, ctx: Context = ctx, t0: float = now) -> None:

@@ -42,6 +42,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-report", action="store_true", help="do not write the signed report (docs/report.md)"
     )
+    parser.add_argument(
+        "--mic",
+        action="store_true",
+        help="also test the microphone: speak for a few seconds when asked",
+    )
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -103,6 +108,11 @@ def check_and_report(host: Host, args: argparse.Namespace, *, sign: bool = False
         print(message.get(lang), file=sys.stderr)
         return exitcodes.USAGE
     total = len(set(args.only) or catalogue.checks)
+    mic = bool(getattr(args, "mic", False)) and (not args.only or "microphone" in args.only)
+    if mic:
+        spec = catalogue.checks["microphone"]
+        seconds = f"{spec.thresholds['max_seconds']:g}"
+        print(spec.message("prompt", {"seconds": seconds}).get(lang), file=sys.stderr)
     progress = Progress(total, lang) if not args.json else None
     try:
         run = run_checks(
@@ -111,6 +121,7 @@ def check_and_report(host: Host, args: argparse.Namespace, *, sign: bool = False
             profile=profile,
             only=args.only,
             on_result=progress.step if progress else None,
+            options={"mic": mic},
         )
     except EvidenceError as exc:
         if progress:

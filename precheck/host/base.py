@@ -248,6 +248,55 @@ class Host(ABC):
         value: str | None = self.ask("sys:cpu-model", live.cpu_model)
         return value
 
+    # -- camera and microphone (live producers: host/camera.py, host/microphone.py) ----------
+
+    def camera_devices(self) -> list[dict[str, Any]]:
+        """Linux video4linux nodes: index, name, capture node or not, present, may we open it."""
+        from precheck.host import camera
+
+        value: list[dict[str, Any]] = self.ask("camera:list", camera.linux_devices)
+        return value
+
+    def camera_capture(
+        self,
+        source: int | str,
+        *,
+        system: str,
+        open_timeout: float,
+        read_timeout: float,
+        seconds: float,
+    ) -> dict[str, Any]:
+        """Open a camera (index) or video file (path) in a child process and read `seconds`.
+
+        The answer is numbers only: open time, resolution, per-frame times, luma and SSIM to the
+        previous frame (precheck/media/frames.py), or why it did not open. A file is keyed by
+        its name alone, so a path under the home folder never reaches a bundle.
+        """
+        from pathlib import PurePath
+
+        from precheck.host import camera
+
+        settings = camera.CaptureSettings(system, open_timeout, read_timeout, seconds)
+        if isinstance(source, int):
+            key = f"camera:capture:{source}"
+        else:
+            key = f"camera:capture:file:{PurePath(source).name}"
+        value: dict[str, Any] = self.ask(key, lambda: camera.capture(source, settings))
+        return value
+
+    def microphone(self, seconds: float, *, requested: bool) -> dict[str, Any]:
+        """Record `seconds` from the default microphone and return its level numbers.
+
+        Only when the user asked (`precheck run --mic`); otherwise the answer says so, and a
+        replay of that bundle skips the check exactly as the run did.
+        """
+        from precheck.host import microphone
+
+        value: dict[str, Any] = self.ask(
+            "mic:record", lambda: microphone.record(seconds, requested=requested)
+        )
+        return value
+
 
 class _PrivateView(Host):
     """Shares its host's cache and single-flight, but its answers never reach a bundle."""

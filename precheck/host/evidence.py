@@ -151,6 +151,28 @@ def _is_iso_time(v: Any) -> bool:
         return False
 
 
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _is_capture(v: Any) -> bool:
+    """Numbers only: a capture answer that held anything else (an image) is refused."""
+    if not isinstance(v, dict) or not isinstance(v.get("opened"), bool):
+        return False
+    if not (v.get("failure") is None or isinstance(v.get("failure"), str)):
+        return False
+    if not (v.get("backend") is None or isinstance(v.get("backend"), str)):
+        return False
+    series = ("times", "luma", "ssim")
+    for key, value in v.items():
+        if key in series:
+            if not isinstance(value, list) or not all(x is None or _is_number(x) for x in value):
+                return False
+        elif key not in ("opened", "failure", "backend") and not _is_number(value):
+            return False
+    return True
+
+
 SHAPES: dict[str, Callable[[Any], bool]] = {
     "cmd:": lambda v: (
         isinstance(v, dict)
@@ -186,5 +208,21 @@ SHAPES: dict[str, Callable[[Any], bool]] = {
     "sys:cpu-model": lambda v: v is None or isinstance(v, str),
     "ps:batch": lambda v: isinstance(v, dict),
     "inv:software": lambda v: _inventory_shape(v),
+    "camera:list": lambda v: (
+        isinstance(v, list)
+        and all(
+            isinstance(x, dict)
+            and isinstance(x.get("index"), int)
+            and isinstance(x.get("name"), str)
+            and all(isinstance(x.get(k), bool) for k in ("capture", "present", "access"))
+            for x in v
+        )
+    ),
+    "camera:capture:": lambda v: _is_capture(v),
+    "mic:record": lambda v: (
+        isinstance(v, dict)
+        and isinstance(v.get("requested"), bool)
+        and all(_is_number(x) for k, x in v.items() if k != "requested")
+    ),
 }
 """What a well-formed answer of each kind looks like; later capabilities add their prefixes."""

@@ -22,6 +22,8 @@ PROBES: dict[str, str] = {
     "load": "precheck.probes.load",
     "file-sharing": "precheck.probes.file_sharing",
     "recording": "precheck.probes.recording",
+    "camera": "precheck.probes.camera",
+    "microphone": "precheck.probes.microphone",
 }
 
 
@@ -32,6 +34,9 @@ class Context:
     thresholds: Mapping[str, Any]
     tables: Any  # a callable: name -> table data (Catalogue.table)
     profile: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict)
+    """What the user chose for this run: `mic` (record the microphone), `camera_source` (a
+    video file read instead of the camera: tests, benchmarks, a helpdesk demonstration)."""
 
     def table(self, name: str) -> dict[str, Any]:
         result: dict[str, Any] = self.tables(name)
