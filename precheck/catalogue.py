@@ -267,6 +267,10 @@ _TABLE_ROWS: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
         ("darwin.releases.*", {"name": "str", "status": "supported|ending|unsupported",
                                "source": "str", "released": "date?", "latest": "str?",
                                "latest_date": "date?", "eol": "date?"}),
+        ("mobile", {"source": "str", "as_of": "date"}),
+        ("mobile.releases.*.*", {"name": "str", "status": "supported|backports|eol",
+                                 "source": "str", "released": "date?",
+                                 "supported_until": "date?"}),
     ),
     "file-sharing": (
         ("programs[]", {"id": "str", "name": "str", "kind": "p2p|p2p-capable",

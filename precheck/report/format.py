@@ -54,27 +54,31 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+REPORT_SCHEMA = "report.schema.json"
+
+
 @cache
-def schema() -> dict[str, Any]:
+def schema(name: str = REPORT_SCHEMA) -> dict[str, Any]:
     from precheck.resources import data_dir
 
-    path = data_dir("reports") / "report.schema.json"
+    path = data_dir("reports") / name
     loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return loaded
 
 
 @cache
-def _validator() -> Any:
+def _validator(name: str = REPORT_SCHEMA) -> Any:
     import jsonschema
 
-    cls = jsonschema.validators.validator_for(schema())
-    cls.check_schema(schema())
-    return cls(schema())
+    cls = jsonschema.validators.validator_for(schema(name))
+    cls.check_schema(schema(name))
+    return cls(schema(name))
 
 
-def schema_errors(report: Any) -> list[str]:
-    """Every place where `report` breaks the schema, as `path: message`, first ten at most."""
-    errors = sorted(_validator().iter_errors(report), key=lambda e: list(e.absolute_path))
+def schema_errors(report: Any, name: str = REPORT_SCHEMA) -> list[str]:
+    """Every place where `report` breaks the schema `name` in reports/, as `path: message`,
+    first ten at most."""
+    errors = sorted(_validator(name).iter_errors(report), key=lambda e: list(e.absolute_path))
     out = []
     for error in errors[:10]:
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"
