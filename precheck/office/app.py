@@ -89,7 +89,10 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         database=database,
         limiter=RateLimiter(settings.rate_per_second, settings.rate_burst),
     )
+    from precheck.office import selfcheck
+
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), *api.routes()]
+    routes.extend(selfcheck.routes(context))
     middleware: list[Middleware] = [Middleware(GuardMiddleware)]
     dashboard = _dashboard()
     if dashboard is not None:
