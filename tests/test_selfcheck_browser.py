@@ -142,7 +142,9 @@ def status_of(lines: list[dict[str, str]], check: str) -> str:
 def test_android_phone_goes_through_to_a_signed_record(office: Page, tmp_path: Path) -> None:
     video = write_y4m(tmp_path / "moving.y4m", "moving")
     ua = user_agents()["chrome-android-reduced"]
-    lines, record = run_page(office, tmp_path, video=video, user_agent=ua, hints=True, shot="selfcheck-android-ja")
+    lines, record = run_page(
+        office, tmp_path, video=video, user_agent=ua, hints=True, shot="selfcheck-android-ja"
+    )
     assert status_of(lines, "os-support") == "PASS"  # Android 14 from the client hints
     assert record["device"]["source"] == "client-hints"
     assert record["server_observed"]["client_hints"].get("sec-ch-ua-platform-version")
@@ -180,7 +182,13 @@ def test_iphone_safari_26_in_english(office: Page, tmp_path: Path) -> None:
     video = write_y4m(tmp_path / "moving.y4m", "moving")
     ua = user_agents()["safari26-iphone"]
     lines, record = run_page(
-        office, tmp_path, video=video, user_agent=ua, hints=False, lang="en", shot="selfcheck-iphone-en"
+        office,
+        tmp_path,
+        video=video,
+        user_agent=ua,
+        hints=False,
+        lang="en",
+        shot="selfcheck-iphone-en",
     )
     assert record["device"]["family"] == "ios" and record["device"]["major"] == 26
     assert status_of(lines, "os-support") == "PASS"

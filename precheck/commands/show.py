@@ -46,7 +46,7 @@ def execute(args: argparse.Namespace) -> int:
         return exitcodes.USAGE
     verification = verify_one(args.file, number)
     code = exitcodes.ALL_VALID if verification.valid else exitcodes.SOME_INVALID
-    if verification.report is None or args.html is None:
+    if verification.report is None or args.html is None or verification.kind == "browser":
         print(format_report(verification, lang, use_colour(sys.stdout)))
         return code
     page = render_html(verification.report, lang, verification=verification)
@@ -62,8 +62,36 @@ def execute(args: argparse.Namespace) -> int:
     return code
 
 
+def format_browser_record(v: Verification, lang: str) -> str:
+    """A phone's browser self-check: each finding in this catalogue's words, the user's
+    declarations kept apart as declared (shown instead of an HTML page: there is no PC report)."""
+    from precheck.catalogue import ui_text
+    from precheck.commands.verify import state_line
+    from precheck.report.html import when
+
+    record = v.report or {}
+
+    def t(key: str, **params: object) -> str:
+        return ui_text(key, **params).get(lang)
+
+    lines = [state_line(v, lang), *(n.get(lang) for n in v.notes)]
+    lines += [f"{t('report.html.generated')}: {when(record['made_at'], lang)}", ""]
+    for r in record["results"]:
+        label = t(f"status.{r['status']}")
+        said = t(f"selfcheck.code.{r['code']}", **(r["params"] or {}))
+        lines.append(f"{label}  {said}")
+    lines += ["", t("selfcheck.declared.title")]
+    for field, value in record["declared"].items():
+        lines.append(
+            f"  {t(f'selfcheck.question.{field}')} {t(f'selfcheck.answer.{field}.{value}')}"
+        )
+    return "\n".join(lines)
+
+
 def format_report(v: Verification, lang: str, colour: bool) -> str:
     """The verification state, then (when the signature held) the report as `precheck run`."""
+    if v.kind == "browser" and v.report is not None:
+        return format_browser_record(v, lang)
     from precheck.catalogue import ui_text
     from precheck.commands.verify import state_line
     from precheck.model import CheckResult

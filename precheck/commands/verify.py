@@ -104,7 +104,8 @@ def state_line(v: Verification, lang: str) -> str:
     """✓ or ✗ and the state's name: the mark says valid or not even where colour is off."""
     from precheck.catalogue import ui_text
 
-    return ("✓ " if v.valid else "✗ ") + ui_text(f"report.state.{v.state}").get(lang)
+    kind = " " + ui_text("selfcheck.kind-short").get(lang) if v.kind == "browser" else ""
+    return ("✓ " if v.valid else "✗ ") + ui_text(f"report.state.{v.state}").get(lang) + kind
 
 
 def _problems(v: Verification, lang: str) -> str:
@@ -139,7 +140,7 @@ def format_table(checked: list[tuple[str, Verification]], lang: str) -> str:
                 state_line(v, lang),
                 name,
                 t(f"report.overall-short.{v.overall}") if v.overall else "-",
-                when(report["generated_at"], "en")[:16] if report else "-",
+                when(report.get("generated_at") or report["made_at"], "en")[:16] if report else "-",
                 (v.key_fingerprint or "-")[:16],
                 _problems(v, lang),
             ]

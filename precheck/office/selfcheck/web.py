@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -180,18 +179,22 @@ class SelfCheck:
         if refused is not None:
             return refused
         sid = request.query_params.get("s", "")
-        size, first, last = 0, None, None
+        # Timed from the first chunk's arrival, so the first chunk's bytes are not counted.
+        size, counted, first, last = 0, 0, None, None
         async for chunk in request.stream():
             if not chunk:
                 continue
-            now = time.monotonic()
-            first = now if first is None else first
+            now = self.sessions.clock()
+            if first is None:
+                first = now
+            else:
+                counted += len(chunk)
             last = now
             size += len(chunk)
             if size > UPLOAD_BYTES:
                 return JSONResponse({"error": "too-large"}, 413)
-        if first is not None and last is not None and last > first:
-            self.sessions.upload(sid, size, last - first)
+        if first is not None and last is not None and last > first and counted:
+            self.sessions.upload(sid, counted, last - first)
         return self.headers(Response(status_code=204))
 
     async def record(self, request: Request) -> Response:
