@@ -9,6 +9,7 @@ over TLS on 127.0.0.1, and the signed record it gets back is verified like a cou
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,7 @@ def run_page(
     allow: bool = True,
     lang: str = "ja",
     shot: str | None = None,
+    number: str | None = None,
 ) -> tuple[list[dict[str, str]], dict[str, Any]]:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
@@ -119,6 +121,8 @@ def run_page(
             wait.until(ec.element_to_be_clickable((By.ID, button)))
         for name, value in (("antivirus", "yes"), ("file_sharing", "none"), ("wifi", "home")):
             driver.find_element(By.CSS_SELECTOR, f"input[name={name}][value={value}]").click()
+        if number is not None:
+            driver.find_element(By.ID, "number").send_keys(number)
         driver.find_element(By.ID, "record-button").click()
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#results li"))
         lines = [
@@ -153,9 +157,8 @@ def test_android_phone_goes_through_to_a_signed_record(office: Page, tmp_path: P
     assert status_of(lines, "network") in ("PASS", "WARN")  # loopback, but Chromium is slow here
     assert record["server_observed"]["network"]["rtt_samples"] >= 10
     assert record["declared"] == {"antivirus": "yes", "file_sharing": "none", "wifi": "home"}
-    own_key = office.app.state.office  # the service's context
-    del own_key
-    verification = verify_report(json.dumps(record).encode())
+    office_key = office.app.state.office.office_key
+    verification = verify_report(json.dumps(record).encode(), office_key=office_key)
     assert verification.state == "valid", [r.en for r in verification.reasons]
     assert verification.kind == "browser"
 
@@ -192,3 +195,55 @@ def test_iphone_safari_26_in_english(office: Page, tmp_path: Path) -> None:
     )
     assert record["device"]["family"] == "ios" and record["device"]["major"] == 26
     assert status_of(lines, "os-support") == "PASS"
+
+
+def test_a_phone_record_travels_with_a_booking_to_the_dashboard(
+    office: Page, tmp_path: Path
+) -> None:
+    from precheck.office.dashboard.accounts import add_user
+    from tests.dashboard_kit import NUMBER, PASSWORD, Office, booking_payload
+
+    video = write_y4m(tmp_path / "moving.y4m", "moving")
+    ua = user_agents()["chrome-android-reduced"]
+    _lines, record = run_page(
+        office, tmp_path, video=video, user_agent=ua, hints=True, number=NUMBER
+    )
+    assert record["job_seeker_number_sha256"]
+    base = office.url.removesuffix("/check")
+    desk = Office(base=base, verify=str(office.ca.ca_cert), app=office.app)
+    answer = desk.book(booking_payload(report=record))
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["report"]["state"] == "valid"
+    add_user(desk.database, "sato", PASSWORD)
+    session = desk.signed_in()
+    day = desk.get(session, "/")
+    assert "ブラウザで確認" in day.text
+    link = re.search(r'href="(/bookings/\d+)', day.text)
+    assert link, "the day view links the booking"
+    page = desk.get(session, link[1])
+    assert page.status_code == 200
+    assert "ブラウザで確認（Android 14" in page.text
+    assert "ご本人の申告（確認はしていません）" in page.text
+    assert "カメラは動いています" in page.text or "映像が小さめです" in page.text
+
+
+def test_a_record_signed_by_another_key_is_refused_with_a_booking(
+    office: Page, tmp_path: Path
+) -> None:
+    from precheck.report.browser_check import make_record
+    from precheck.report.keys import load_device_key
+    from tests.dashboard_kit import NUMBER, Office, booking_payload
+
+    video = write_y4m(tmp_path / "moving.y4m", "moving")
+    ua = user_agents()["chrome-android-reduced"]
+    _lines, record = run_page(
+        office, tmp_path, video=video, user_agent=ua, hints=True, number=NUMBER
+    )
+    body = {k: v for k, v in record.items() if k not in ("signature", "overall")}
+    forged = make_record(body, load_device_key(tmp_path / "someone-else"))
+    desk = Office(
+        base=office.url.removesuffix("/check"), verify=str(office.ca.ca_cert), app=office.app
+    )
+    answer = desk.book(booking_payload(report=forged))
+    assert answer.status_code == 422, answer.text
+    assert "report-not-verified" in answer.text

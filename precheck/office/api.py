@@ -267,7 +267,10 @@ def _validated_row(context: OfficeContext, obj: dict[str, Any], now: datetime) -
     booking = submission.booking
     report_json = json.dumps(submission.report, ensure_ascii=False)
     verification = verify_report(
-        report_json.encode("utf-8"), now=now, job_seeker_number=booking.job_seeker_number
+        report_json.encode("utf-8"),
+        now=now,
+        job_seeker_number=booking.job_seeker_number,
+        office_key=context.office_key,
     )
     slots = sorted(booking.slots)
     return {

@@ -17,6 +17,7 @@ import importlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -38,6 +39,8 @@ from precheck.office.ratelimit import RateLimiter
 from precheck.office.settings import Settings
 
 DASHBOARD_MODULE = "precheck.office.dashboard"
+BROWSER_CHECK_KEY = "browser-check-key"
+"""Folder (in the office data folder, 0700) of the key that signs browser self-check records."""
 
 
 @dataclass
@@ -49,6 +52,13 @@ class OfficeContext:
     limiter: RateLimiter
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     """When a booking counts as received (the Article 6 deadlines); tests move it."""
+    browser_check_key: Any = None
+    """The office's own key (report.keys.DeviceKey) that signs phones' browser self-check
+    records; only records signed with it are accepted with a booking or shown as genuine."""
+
+    @property
+    def office_key(self) -> str | None:
+        return None if self.browser_check_key is None else str(self.browser_check_key.fingerprint)
 
 
 def context_of(request: Request) -> OfficeContext:
@@ -84,10 +94,13 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
     from precheck.office import api
 
     database = database or open_database(settings.database_url)
+    from precheck.report.keys import load_device_key
+
     context = OfficeContext(
         settings=settings,
         database=database,
         limiter=RateLimiter(settings.rate_per_second, settings.rate_burst),
+        browser_check_key=load_device_key(Path(settings.data_dir) / BROWSER_CHECK_KEY),
     )
     from precheck.office import selfcheck
 

@@ -280,7 +280,12 @@ class Site:
     def verify(self, data: bytes, number: str | None) -> Any:
         from precheck.report import verify_report
 
-        return verify_report(data, now=self.now(), job_seeker_number=number or None)
+        return verify_report(
+            data,
+            now=self.now(),
+            job_seeker_number=number or None,
+            office_key=self.context.office_key,
+        )
 
     def summary(self, booking: views.BookingFacts) -> tuple[views.ReportSummary, Any]:
         if booking.report is None:

@@ -63,6 +63,15 @@ class ReportSummary:
     generated_at: str | None = None
     expires_at: str | None = None
     number_match: bool | None = None
+    kind: str = "pc"
+    """"browser" for a phone's browser self-check signed by this office (never a PC report)."""
+    device: str | None = None
+
+    @property
+    def kind_label(self) -> Text | None:
+        if self.kind != "browser":
+            return None
+        return ui_text("selfcheck.kind", device=self.device or "?")
 
     @property
     def valid(self) -> bool:
@@ -84,19 +93,57 @@ MISSING = ReportSummary(state="missing")
 
 
 def summarize(verification: Any) -> ReportSummary:
-    """The fields of a `Verification` the dashboard needs, failing checks first."""
+    """The fields of a `Verification` the dashboard needs, failing checks first.
+
+    A browser self-check's findings are worded from this office's own catalogue (its record
+    carries codes, and the office signed it), so they read like a PC report's lines."""
+    from precheck.report.browser_check import device_label
+
     report = verification.report or {}
+    kind = str(getattr(verification, "kind", "pc"))
+    failing = failing_first(verification.failing)
+    if kind == "browser":
+        failing = [
+            {
+                **r,
+                "summary": ui_text(f"selfcheck.code.{r['code']}", **(r["params"] or {})).as_dict(),
+            }
+            for r in failing
+        ]
     return ReportSummary(
         state=str(verification.state),
         reasons=list(verification.reasons),
         notes=list(getattr(verification, "notes", [])),
         overall=verification.overall,
-        failing=failing_first(verification.failing),
+        failing=failing,
         key_fingerprint=verification.key_fingerprint,
-        generated_at=report.get("generated_at"),
+        generated_at=report.get("generated_at") or report.get("made_at"),
         expires_at=report.get("expires_at"),
         number_match=getattr(verification, "number_match", None),
+        kind=kind,
+        device=device_label(report) if kind == "browser" and report else None,
     )
+
+
+def browser_check(record: Mapping[str, Any]) -> dict[str, Any]:
+    """Every finding of a phone's browser check and the user's declarations, in the office's
+    own words (the record holds codes and choices, never free text)."""
+    lines = [
+        {
+            "status": r["status"],
+            "text": ui_text(f"selfcheck.code.{r['code']}", **(r["params"] or {})),
+        }
+        for r in record["results"]
+    ]
+    declared = [
+        (ui_text(f"selfcheck.question.{field}"), ui_text(f"selfcheck.answer.{field}.{value}"))
+        for field, value in record["declared"].items()
+    ]
+    return {
+        "lines": lines,
+        "declared": declared,
+        "declared_title": ui_text("selfcheck.declared.title"),
+    }
 
 
 def failing_first(results: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -231,16 +231,21 @@ class Dashboard(Site):
                 history = store.status_history(db, [booking.id])[booking.id]
                 store.audit(db, user.name, "view-booking", self.now(), booking_id=booking.id)
             report_html = None
+            browser_check = None
             verification = row.verification
             if verification is not None and verification.report is not None:
                 from precheck.report import render_html
 
-                report_html = render_html(verification.report, lang, verification=verification)
+                if verification.kind == "browser":
+                    browser_check = views.browser_check(verification.report)
+                else:
+                    report_html = render_html(verification.report, lang, verification=verification)
             return {
                 "row": row,
                 "history": history,
                 "slots": self.slots(booking),
                 "report_html": report_html,
+                "browser_check": browser_check,
             }
 
         loaded = await run_in_threadpool(load)
@@ -277,6 +282,7 @@ class Dashboard(Site):
             slots=[self.local(s) for s in loaded["slots"]],
             no_show_wait=wait,
             report_html=loaded["report_html"],
+            browser_check=loaded["browser_check"],
             flash=flash,
             error=error,
         )

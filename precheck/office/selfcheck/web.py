@@ -25,7 +25,6 @@ HERE = Path(__file__).parent
 DOWNLOAD_BYTES = 2_000_000
 UPLOAD_BYTES = 1_000_000
 MAX_RECORD_REQUEST = 32 * 1024
-KEY_FOLDER = "browser-check-key"
 STATIC = {"selfcheck.js": "text/javascript", "selfcheck.css": "text/css"}
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
@@ -50,13 +49,11 @@ class SelfCheck:
     def __init__(self, context: Any) -> None:
         from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-        from precheck.report.keys import load_device_key
-
         self.context = context
         self.settings = context.settings
         self.sessions = Sessions()
         self.limiter = RateLimiter(rate=5.0, burst=120)
-        self.key = load_device_key(Path(self.settings.data_dir) / KEY_FOLDER)
+        self.key = context.browser_check_key
         self.catalogue = load_catalogue()
         self.payload = os.urandom(DOWNLOAD_BYTES)  # incompressible, made once
         self.env = Environment(
@@ -67,7 +64,7 @@ class SelfCheck:
 
     @property
     def key_fingerprint(self) -> str:
-        return self.key.fingerprint
+        return str(self.key.fingerprint)
 
     def routes(self) -> list[BaseRoute]:
         return [

@@ -222,6 +222,8 @@
       network: state.network,
       declared: { antivirus: answer("antivirus"), file_sharing: answer("file_sharing"), wifi: answer("wifi") },
     };
+    const number = $("number").value.trim();
+    if (number) payload.job_seeker_number = number;
     let answerJson;
     try {
       const response = await fetch("/check/record", {
