@@ -71,15 +71,44 @@ class Page:
     app: Any
 
 
-@pytest.fixture
-def office(tmp_path: Path) -> Iterator[Page]:
+class Impaired:
+    """The service behind a line that delays or loses the page's round-trip probes.
+
+    A delay is real time on the wire as the page and the server both see it; a lost probe is
+    answered 503, which the page counts as lost like a timeout (and it keeps the test short).
+    """
+
+    def __init__(self, app: Any, *, delay: float = 0.0, lose_every: int = 0) -> None:
+        self.app, self.delay, self.lose_every, self.count = app, delay, lose_every, 0
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        import asyncio
+
+        if scope["type"] == "http" and scope["path"] == "/check/ping":
+            self.count += 1
+            if self.lose_every and self.count % self.lose_every == 0:
+                await send({"type": "http.response.start", "status": 503, "headers": []})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            if self.delay:
+                await asyncio.sleep(self.delay)
+        await self.app(scope, receive, send)
+
+
+def start_office(tmp_path: Path, **impairment: Any) -> Any:
     need(browser.unavailable_reason() is None, str(browser.unavailable_reason()))
     from precheck.office.app import create_app
     from precheck.office.settings import make_settings
 
     ca = make_ca(tmp_path / "tls")
     app = create_app(make_settings(data_dir=tmp_path / "office"))
-    with serve(app, tls=ca) as base:
+    return ca, app, serve(Impaired(app, **impairment) if impairment else app, tls=ca)
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Iterator[Page]:
+    ca, app, server = start_office(tmp_path)
+    with server as base:
         yield Page(url=f"{base}/check", ca=ca, app=app)
 
 
@@ -247,3 +276,38 @@ def test_a_record_signed_by_another_key_is_refused_with_a_booking(
     answer = desk.book(booking_payload(report=forged))
     assert answer.status_code == 422, answer.text
     assert "report-not-verified" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("impairment", "figure"),
+    [({"delay": 0.3}, "rtt_ms"), ({"lose_every": 4}, "loss_percent")],
+    ids=["slow", "lossy"],
+)
+def test_a_slow_or_lossy_line_fails_the_network(
+    tmp_path: Path, impairment: dict[str, Any], figure: str
+) -> None:
+    ca, app, server = start_office(tmp_path, **impairment)
+    with server as base:
+        office = Page(url=f"{base}/check", ca=ca, app=app)
+        _lines, record = run_page(
+            office,
+            tmp_path,
+            video=None,
+            user_agent=user_agents()["chrome-android-reduced"],
+            hints=True,
+        )
+    network = next(r for r in record["results"] if r["id"] == "network")
+    assert (network["status"], network["code"]) == ("FAIL", "net-poor")
+    if figure == "rtt_ms":  # the server's own clock saw the delay too
+        assert record["server_observed"]["network"]["rtt_ms"] >= 250
+    else:
+        assert record["page_reported"]["network"]["loss_percent"] >= 20
+
+
+def test_the_page_address_as_a_qr_code(office: Page) -> None:
+    import requests
+
+    answer = requests.get(f"{office.url}/qr.svg", verify=str(office.ca.ca_cert), timeout=30)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("image/svg+xml")
+    assert answer.text.lstrip().startswith("<svg") and "<path" in answer.text

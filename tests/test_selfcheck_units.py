@@ -343,3 +343,18 @@ def test_precheck_show_reads_a_browser_check_with_its_declarations(tmp_path: Pat
     assert run.returncode == 0, run.stderr
     assert "（ブラウザ確認）" in run.stdout and "ご本人の申告" in run.stdout
     assert "カメラは動いています" in run.stdout
+
+
+def test_the_self_check_address_and_its_qr_code() -> None:
+    from precheck.qr import qr_svg, selfcheck_url
+
+    assert selfcheck_url({"selfcheck": {"url": "https://hw.example/check"}}, "https://x") == (
+        "https://hw.example/check"
+    )
+    assert selfcheck_url({"selfcheck": {"url": ""}}, "https://office.example:8443/") == (
+        "https://office.example:8443/check"
+    )
+    svg = qr_svg("https://hw.example/check")
+    assert svg.startswith("<svg") and 'class="segno"' in svg
+    with pytest.raises(ValueError):
+        qr_svg("https://x/" + "a" * 400)

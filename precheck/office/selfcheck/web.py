@@ -74,6 +74,7 @@ class SelfCheck:
             Route("/check/payload", self.download, methods=["GET"]),
             Route("/check/upload", self.upload, methods=["POST"]),
             Route("/check/record", self.record, methods=["POST"]),
+            Route("/check/qr.svg", self.qr, methods=["GET"]),
         ]
 
     # -- helpers --------------------------------------------------------------------------
@@ -143,6 +144,18 @@ class SelfCheck:
         response = self.headers(HTMLResponse(html))
         response.headers["Accept-CH"] = ACCEPT_CH
         return response
+
+    def page_url(self, request: Request) -> str:
+        from precheck.qr import selfcheck_url
+
+        return selfcheck_url(self.settings.profile, str(request.base_url))
+
+    async def qr(self, request: Request) -> Response:
+        """The page's address as a QR code, for the PC app and the office's own pages."""
+        from precheck.qr import qr_svg
+
+        svg = qr_svg(self.page_url(request), title=ui_text("selfcheck.link.title").ja)
+        return self.headers(Response(svg, media_type="image/svg+xml"))
 
     async def static(self, request: Request) -> Response:
         name = request.path_params["name"]
