@@ -358,3 +358,18 @@ def test_the_self_check_address_and_its_qr_code() -> None:
     assert svg.startswith("<svg") and 'class="segno"' in svg
     with pytest.raises(ValueError):
         qr_svg("https://x/" + "a" * 400)
+
+
+def test_every_code_a_decision_can_give_has_its_words() -> None:
+    import re
+
+    from precheck.catalogue import ui_text
+    from precheck.office.selfcheck.payload import MEDIA_ERRORS
+
+    source = Path(decide.__file__).read_text(encoding="utf-8")
+    codes = set(re.findall(r'"((?:os|camera|mic|net)-[a-z-]+)"', source))
+    codes |= {f"{kind}-{error}" for kind in ("camera", "mic") for error in MEDIA_ERRORS}
+    assert len(codes) > 20
+    for code in sorted(codes):
+        text = ui_text(f"selfcheck.code.{code}")
+        assert text.ja != f"selfcheck.code.{code}" and text.en, code
