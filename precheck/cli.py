@@ -44,7 +44,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+INTERRUPTED_LINE = "中断しました / Interrupted"
+"""Printed on Ctrl+C; here, not in precheck/messages, so it prints even before anything loads."""
+
+
+def interrupted() -> int:
+    """Say "interrupted" once and give its exit code; a second Ctrl+C meanwhile is ignored.
+
+    Only the CLI calls this (main and __main__), so importing precheck never changes how a host
+    program handles Ctrl+C.
+    """
+    import contextlib
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, ValueError):  # the terminal went away: stderr still works
+        sys.stdout.flush()
+    sys.stderr.write("\n" + INTERRUPTED_LINE + "\n")
+    sys.stderr.flush()
+    return exitcodes.INTERRUPTED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The whole command; Ctrl+C at any point, argument parsing included, is one line and 130."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return interrupted()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
@@ -61,9 +90,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # the message catalogue is what broke (a CatalogueError from ui_text ends in the last resort).
     try:
         code: int = module.execute(args)
-    except KeyboardInterrupt:
-        print("\n中断しました / Interrupted", file=sys.stderr)
-        return exitcodes.INTERRUPTED
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: nothing more to say, and no traceback.
         import os

@@ -11,7 +11,7 @@ import pytest
 
 from precheck import exitcodes
 from precheck.cli import main
-from precheck.report import report_bytes
+from precheck.report.store import report_bytes
 from tests.conftest import run_precheck
 from tests.reports import new_key, resign, signed
 

@@ -91,7 +91,7 @@ class Console:
         print(self.text(key, **params), file=self.out)
 
     def text(self, key: str, **params: Any) -> str:
-        from precheck.catalogue import ui_text
+        from precheck.messages import ui_text
 
         return ui_text(key, **params).get(self.lang)
 
@@ -110,8 +110,8 @@ class Console:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from precheck.catalogue import ui_text
     from precheck.i18n import pick_lang
+    from precheck.messages import ui_text
     from precheck.profile import ProfileError, load_profile
 
     lang = pick_lang(args.lang)
@@ -341,8 +341,9 @@ def _report_for(
     code when no report could be made.
     """
     from precheck.booking.mail import ReportFiles
-    from precheck.report import latest_report, render_html, verify_report
-    from precheck.report.verify import read_limited
+    from precheck.report.html import render_html
+    from precheck.report.store import latest_report
+    from precheck.report.verify import read_limited, verify_report
 
     def attach(path: Path) -> ReportFiles | None:
         try:

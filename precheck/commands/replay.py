@@ -24,9 +24,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from precheck.catalogue import ui_text
     from precheck.host import EvidenceError, ReplayHost, load_bundle
     from precheck.i18n import pick_lang
+    from precheck.messages import ui_text
 
     try:
         bundle = load_bundle(args.file)

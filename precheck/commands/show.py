@@ -33,10 +33,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from precheck.catalogue import ui_text
     from precheck.commands.verify import number_or_usage, verify_one
     from precheck.fsutil import WriteError, write_atomic
     from precheck.i18n import pick_lang
+    from precheck.messages import ui_text
     from precheck.render.terminal import use_colour
     from precheck.report.html import render_html
 
@@ -64,8 +64,8 @@ def execute(args: argparse.Namespace) -> int:
 
 def format_report(v: Verification, lang: str, colour: bool) -> str:
     """The verification state, then (when the signature held) the report as `precheck run`."""
-    from precheck.catalogue import ui_text
     from precheck.commands.verify import state_line
+    from precheck.messages import ui_text
     from precheck.model import CheckResult
     from precheck.render.terminal import format_overall, format_result, paint
     from precheck.report.html import gigabytes, when

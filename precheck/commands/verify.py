@@ -36,8 +36,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def number_or_usage(args: argparse.Namespace, lang: str) -> tuple[str | None, bool]:
     """(the number, ok): a malformed --job-seeker-number is a usage error, said plainly."""
-    from precheck.catalogue import ui_text
     from precheck.jobseeker import normalize_job_seeker_number
+    from precheck.messages import ui_text
 
     raw = getattr(args, "job_seeker_number", None)
     if raw is None:
@@ -102,7 +102,7 @@ def _pad(text: str, width: int) -> str:
 
 def state_line(v: Verification, lang: str) -> str:
     """✓ or ✗ and the state's name: the mark says valid or not even where colour is off."""
-    from precheck.catalogue import ui_text
+    from precheck.messages import ui_text
 
     return ("✓ " if v.valid else "✗ ") + ui_text(f"report.state.{v.state}").get(lang)
 
@@ -116,7 +116,7 @@ def _problems(v: Verification, lang: str) -> str:
 
 def format_table(checked: list[tuple[str, Verification]], lang: str) -> str:
     """One row per report, then reasons and notes beyond the first, then the summary."""
-    from precheck.catalogue import ui_text
+    from precheck.messages import ui_text
     from precheck.render.terminal import display_width
     from precheck.report.html import when
 

@@ -10,7 +10,7 @@ import sys
 import unicodedata
 from typing import TextIO
 
-from precheck.catalogue import ui_text
+from precheck.messages import ui_text
 from precheck.model import CheckResult, Status
 
 SYMBOLS = {

@@ -7,6 +7,7 @@ validates against that very file, so the documentation and the code cannot drift
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from functools import cache
 from typing import Any
@@ -56,15 +57,16 @@ def utc_now() -> datetime:
 
 @cache
 def schema() -> dict[str, Any]:
-    from precheck.resources import data_dir
+    from precheck.resources import shipped_dir
 
-    path = data_dir("reports") / "report.schema.json"
+    path = shipped_dir("reports") / "report.schema.json"
     loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return loaded
 
 
 @cache
 def _validator() -> Any:
+    """jsonschema's validator, built once: it names every problem and where it is."""
     import jsonschema
 
     cls = jsonschema.validators.validator_for(schema())
@@ -72,11 +74,41 @@ def _validator() -> Any:
     return cls(schema())
 
 
+@cache
+def _compiled() -> Callable[[Any], Any]:
+    """The same schema file compiled once to Python code by fastjsonschema.
+
+    jsonschema interprets the schema for every report (about 2.5 ms for a 9 KiB report, 72 %
+    of verifying it); the compiled check takes about 0.17 ms. The schema uses only keywords
+    that mean the same in draft 7, which fastjsonschema implements, and in 2020-12 (a test
+    holds the two to the same answers on valid and broken reports).
+    """
+    import fastjsonschema
+
+    return fastjsonschema.compile(schema())
+
+
 def schema_errors(report: Any) -> list[str]:
-    """Every place where `report` breaks the schema, as `path: message`, first ten at most."""
-    errors = sorted(_validator().iter_errors(report), key=lambda e: list(e.absolute_path))
+    """Every place where `report` breaks the schema, as `path: message`, first ten at most.
+
+    A conforming report (nearly all) is passed by the compiled check alone; only a refused one
+    is walked by jsonschema for the messages. Either refusing is enough to refuse.
+    """
+    import fastjsonschema
+
+    try:
+        _compiled()(report)
+        return []
+    except fastjsonschema.JsonSchemaValueException as exc:
+        fallback = f"{exc.name}: {exc.message[:200]}"
+    except RecursionError:
+        return ["(top): nested too deeply"]
+    try:
+        errors = sorted(_validator().iter_errors(report), key=lambda e: list(e.absolute_path))
+    except RecursionError:
+        return ["(top): nested too deeply"]
     out = []
     for error in errors[:10]:
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"
         out.append(f"{where}: {error.message[:200]}")
-    return out
+    return out or [fallback]

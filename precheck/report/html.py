@@ -15,8 +15,8 @@ from html import escape
 from string import Template
 from typing import TYPE_CHECKING, Any
 
-from precheck.catalogue import ui_text
 from precheck.i18n import LANGS
+from precheck.messages import ui_text
 from precheck.model import Status
 from precheck.render.terminal import SYMBOLS
 from precheck.report.format import parse_time
@@ -29,9 +29,9 @@ OVERALL_SYMBOLS = {"ready": "✓", "needs-attention": "⚠", "not-ready": "✗"}
 
 @cache
 def _asset(name: str) -> str:
-    from precheck.resources import data_dir
+    from precheck.resources import shipped_dir
 
-    return (data_dir("reports") / "templates" / name).read_text(encoding="utf-8")
+    return (shipped_dir("reports") / "templates" / name).read_text(encoding="utf-8")
 
 
 def _template(name: str) -> Template:
