@@ -31,6 +31,8 @@ def execute(args: argparse.Namespace) -> int:
     try:
         bundle = load_bundle(args.file)
     except EvidenceError as exc:
-        print(ui_text("error.evidence", detail=str(exc)).get(pick_lang(args.lang)), file=sys.stderr)
+        print(
+            ui_text("error.evidence", detail=exc.text()).get(pick_lang(args.lang)), file=sys.stderr
+        )
         return exitcodes.USAGE
-    return check_and_report(ReplayHost(bundle), args)
+    return check_and_report(ReplayHost(bundle, str(args.file)), args)

@@ -116,7 +116,7 @@ def check_and_report(host: Host, args: argparse.Namespace, *, sign: bool = False
     except EvidenceError as exc:
         if progress:
             progress.close()
-        print(ui_text("error.evidence", detail=str(exc)).get(lang), file=sys.stderr)
+        print(ui_text("error.evidence", detail=exc.text()).get(lang), file=sys.stderr)
         return exitcodes.USAGE
     if progress:
         progress.close()

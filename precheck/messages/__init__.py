@@ -62,7 +62,7 @@ def _ui() -> dict[str, Any]:
     return merged
 
 
-def ui_text(key: str, **params: Any) -> Text:
+def ui_text(key: str, /, **params: Any) -> Text:
     """A sentence of the program's own; dotted keys walk into tables: `ui_text("status.PASS")`.
 
     An unknown key comes back as itself in both languages, so a missing sentence shows up as
