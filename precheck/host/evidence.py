@@ -99,7 +99,7 @@ def load_bundle(path: Path) -> dict[str, Any]:
         raise EvidenceError("permission", path=where) from None
     except OSError as exc:
         code = errno.errorcode.get(exc.errno or 0, "OSError")
-        raise EvidenceError("os", path=where, code=code) from None
+        raise EvidenceError("os", path=where, error=code) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
