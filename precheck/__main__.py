@@ -1,11 +1,12 @@
-"""`python -m precheck`: Ctrl+C even while the command itself is still loading ends cleanly."""
+"""`python -m precheck` (and the PyInstaller executable): Ctrl+C even while the command is
+still loading ends with the one line and 130."""
 
 try:
-    from precheck.cli import main
+    from precheck.cli import entry
 except KeyboardInterrupt:
-    import sys
+    import os
 
-    sys.stderr.write("\n中断しました / Interrupted\n")
-    raise SystemExit(130) from None
+    os.write(2, "\n中断しました / Interrupted\n".encode())
+    os._exit(130)
 
-raise SystemExit(main())
+entry()
