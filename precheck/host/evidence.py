@@ -177,6 +177,7 @@ def _is_device(v: Any) -> bool:
     return (
         _is_count(v.get("cpu_count"), nullable=True, least=1)
         and _is_percent(v.get("cpu_percent"))
+        and (v.get("cpu_percent_precheck") is None or _is_percent(v["cpu_percent_precheck"]))
         and _is_count(v.get("memory_total"))
         and _is_count(v.get("memory_available"))
         and _is_count(v.get("disk_free"), nullable=True)
