@@ -80,7 +80,14 @@ def check_and_report(host: Host, args: argparse.Namespace, *, sign: bool = False
     from precheck.messages import ui_text
     from precheck.profile import ProfileError, load_profile
     from precheck.render.document import run_document
-    from precheck.render.terminal import Progress, format_overall, format_result, use_colour
+    from precheck.render.terminal import (
+        Progress,
+        format_overall,
+        format_result,
+        text_width,
+        use_colour,
+        wrap,
+    )
     from precheck.runner import run_checks
 
     lang = pick_lang(args.lang)
@@ -132,13 +139,16 @@ def check_and_report(host: Host, args: argparse.Namespace, *, sign: bool = False
         json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        colour = use_colour(sys.stdout)
+        colour, width = use_colour(sys.stdout), text_width()
         print(ui_text("heading").get(lang))
         print()
         for result in run.results:
-            print(format_result(result, lang, colour))
+            print(format_result(result, lang, colour, width))
         print()
-        print(format_overall(run.overall, lang, colour))
+        print(format_overall(run.overall, lang, colour, width))
+        if run.partial:
+            partial = ui_text("run.partial", ids=", ".join(run.left_out)).get(lang)
+            print("\n".join(wrap(partial, width - 1)))
         if saved:
             print()
             print(ui_text("report.saved", **saved).get(lang))

@@ -67,7 +67,7 @@ def format_report(v: Verification, lang: str, colour: bool) -> str:
     from precheck.commands.verify import state_line
     from precheck.messages import ui_text
     from precheck.model import CheckResult
-    from precheck.render.terminal import format_overall, format_result, paint
+    from precheck.render.terminal import format_overall, format_result, paint, text_width
     from precheck.report.html import gigabytes, when
 
     mark = paint(state_line(v, lang), "1;32" if v.valid else "1;31", colour)
@@ -101,6 +101,9 @@ def format_report(v: Verification, lang: str, colour: bool) -> str:
         f" ({t('report.key-status.' + device['key_status'])})",
         "",
     ]
-    lines += [format_result(CheckResult.from_dict(r), lang, colour) for r in report["results"]]
-    lines += ["", format_overall(report["overall"], lang, colour)]
+    width = text_width()
+    lines += [
+        format_result(CheckResult.from_dict(r), lang, colour, width) for r in report["results"]
+    ]
+    lines += ["", format_overall(report["overall"], lang, colour, width)]
     return "\n".join(lines)
