@@ -375,6 +375,16 @@ def test_latest_report_is_the_newest_valid_one(tmp_path: Path) -> None:
     assert expired.exists()
 
 
+def test_latest_report_for_a_number_passes_over_newer_ones_of_others(tmp_path: Path) -> None:
+    folder = tmp_path / "r"
+    now = datetime.now().astimezone()
+    mine, _ = write_report(signed(now=now - timedelta(days=2), job_seeker_number="12345-1"), folder)
+    write_report(signed(now=now - timedelta(hours=2), job_seeker_number="54321-1"), folder)
+    write_report(signed(now=now - timedelta(hours=1)), folder)  # made without a number
+    assert latest_report(folder, job_seeker_number="１２３４５－１") == mine
+    assert latest_report(folder, job_seeker_number="99999-9") is None
+
+
 # -- HTML -----------------------------------------------------------------------------------
 
 

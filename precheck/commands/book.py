@@ -120,6 +120,15 @@ def execute(args: argparse.Namespace) -> int:
     except ProfileError as exc:
         print(ui_text("error.profile", detail=str(exc)).get(lang), file=sys.stderr)
         return exitcodes.USAGE
+    if args.to is not None:
+        from precheck.booking.form import normalize_email
+
+        address = normalize_email(args.to)
+        if address is None:  # a list, a header or a typo would go into the To: line as is
+            shown = " ".join(str(args.to).split())[:80]
+            print(ui_text("booking.cli.bad-to", value=shown).get(lang), file=sys.stderr)
+            return exitcodes.USAGE
+        args.to = address
     given = _from_args(args)
     missing = [
         option
@@ -362,14 +371,14 @@ def _report_for(
             state=verification.state,
         )
 
-    path = latest_report()
+    path = latest_report(job_seeker_number=number)
     found = attach(path) if path is not None else None
     if found is not None and found.state == "valid":
         console.say("booking.report.using", path=path)
         return found
     console.say("booking.report.running")
     code = _fresh_report(args, number, console)
-    path = latest_report()
+    path = latest_report(job_seeker_number=number)
     found = attach(path) if path is not None else None
     if code not in (exitcodes.READY, exitcodes.NOT_READY) or found is None:
         console.say("booking.report.failed", code=code)
