@@ -171,6 +171,31 @@ def test_existing_report_for_the_number_is_reused(tmp_path: Path) -> None:
     assert str(reports[0]) in again.stdout
 
 
+def test_two_choices_show_one_deadline_the_earlier(tmp_path: Path) -> None:
+    """One email carries both choices: it is due by the earlier choice's deadline, shown once.
+    The later day is given as the first choice, so "the first one's" would be wrong."""
+    profile = load_profile()
+    found = rules.next_bookable(profile, rules.office_now(profile), count=30)
+    first = found[0]
+    second = next(
+        s
+        for s in found
+        if rules.deadlines(s, profile).email_by > rules.deadlines(first, profile).email_by
+    )
+    earlier, later = (s.strftime("%Y-%m-%dT%H:%M") for s in (first, second))
+    done = book(tmp_path, changes={"--slot": [later, earlier]})
+    assert done.returncode == 0, done.stdout + done.stderr
+    due = {
+        slot: rules.deadlines(rules.parse_slot(slot, profile), profile).email_by  # type: ignore[arg-type]
+        for slot in (earlier, later)
+    }
+    assert due[earlier] < due[later]
+    assert done.stdout.count("must arrive by") == 1
+    assert f"must arrive by {due[earlier]:%Y-%m-%d %H:%M}" in done.stdout
+    assert "that of choice 2" in done.stdout
+    assert f"{due[later]:%Y-%m-%d %H:%M}" not in done.stdout
+
+
 def test_bad_fields_are_all_reported_and_kept_as_a_draft(tmp_path: Path) -> None:
     weekend = "2030-01-05T10:00"  # a Saturday
     done = book(

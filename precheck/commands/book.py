@@ -437,13 +437,21 @@ def _hand_off(
 
     console.say("booking.done.saved", eml=eml_path, ics=ics_path)
     for index, slot in enumerate(booking.slots, start=1):
-        limits = booking_rules.deadlines(slot, profile)
         console.say(
-            "booking.done.deadline",
+            "booking.done.choice",
             choice=index,
             slot=mail.describe_slot(slot, profile, console.lang),
-            deadline=limits.email_by.strftime("%Y-%m-%d %H:%M"),
         )
+    # One email carries every choice, so it must meet the earliest of their deadlines.
+    due, choice = min(
+        (booking_rules.deadlines(slot, profile).email_by, index)
+        for index, slot in enumerate(booking.slots, start=1)
+    )
+    console.say(
+        "booking.done.deadline-earliest" if len(booking.slots) > 1 else "booking.done.deadline",
+        choice=choice,
+        deadline=due.strftime("%Y-%m-%d %H:%M"),
+    )
     console.say("booking.done.verdict", verdict=mail.verdict_text(report).get(console.lang))
     address = to or str(profile.get("contact", {}).get("booking_email", ""))
     if not address:
