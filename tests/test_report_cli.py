@@ -178,6 +178,33 @@ def test_show_html_writes_the_page(tmp_path: Path, capsys: pytest.CaptureFixture
     blocked = tmp_path / "file"
     blocked.write_text("x")
     assert main(["show", str(path), "--html", str(blocked / "p.html")]) == exitcodes.WRITE_FAILED
+    assert str(blocked) in capsys.readouterr().err
+
+
+def test_show_html_does_not_create_a_missing_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "r.json"
+    path.write_bytes(report_bytes(signed()))
+    typo = tmp_path / "Documnets" / "sub"
+    code = main(["show", str(path), "--html", str(typo / "page.html"), "--lang", "en"])
+    assert code == exitcodes.WRITE_FAILED
+    assert f"there is no folder {typo}" in capsys.readouterr().err
+    assert not (tmp_path / "Documnets").exists()
+
+
+def test_show_html_write_error_names_the_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "r.json"
+    path.write_bytes(report_bytes(signed()))
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "page.html").mkdir()  # the page's name is taken by a folder: even root fails
+    code = main(["show", str(path), "--html", str(locked / "page.html"), "--lang", "ja"])
+    assert code == exitcodes.WRITE_FAILED
+    err = capsys.readouterr().err
+    assert f"フォルダー {locked} に保存できませんでした" in err
 
 
 def test_show_never_renders_a_tampered_report(

@@ -53,10 +53,17 @@ def execute(args: argparse.Namespace) -> int:
     if args.html == "-":
         sys.stdout.write(page)
         return code
+    out = Path(args.html)
+    folder = out.parent.resolve()
+    if not folder.is_dir():
+        print(ui_text("show.error.no-folder", folder=folder).get(lang), file=sys.stderr)
+        return exitcodes.WRITE_FAILED
     try:
-        write_atomic(Path(args.html), page.encode("utf-8"))
+        write_atomic(out, page.encode("utf-8"), make_folders=False)
     except WriteError as exc:
-        print(ui_text("report.error.write", detail=str(exc)).get(lang), file=sys.stderr)
+        print(
+            ui_text("show.error.write", folder=folder, detail=str(exc)).get(lang), file=sys.stderr
+        )
         return exitcodes.WRITE_FAILED
     print(args.html)
     return code
