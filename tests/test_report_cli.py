@@ -220,3 +220,24 @@ def test_show_never_renders_a_tampered_report(
     assert code == exitcodes.SOME_INVALID
     assert "invalid signature" in out and "trust me" not in out
     assert not out_file.exists()
+
+
+def test_show_does_not_vouch_for_the_key_status_a_signer_wrote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A brand-new key whose report claims "existing": show repeats the claim as the report's
+    own word and says where continuity is known; it never says "same key as before"."""
+    report = signed(key=new_key("existing"))
+    path = tmp_path / "r.json"
+    path.write_bytes(report_bytes(report))
+    assert main(["show", str(path), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "same key as before" not in out
+    assert "the report states: a key used before" in out
+    assert "earlier reports of the same job seeker number" in out
+    assert main(["show", str(path), "--lang", "ja"]) == 0
+    out = capsys.readouterr().out
+    assert "以前と同じ鍵" not in out and "報告書の記載: 以前から使っている鍵" in out
+    page = tmp_path / "page.html"
+    assert main(["show", str(path), "--html", str(page), "--lang", "en"]) == 0
+    assert "same key as before" not in page.read_text(encoding="utf-8")

@@ -106,6 +106,8 @@ def format_report(v: Verification, lang: str, colour: bool) -> str:
         f"{t('report.html.device-id')}: {device['id']}",
         f"{t('report.html.key')}: {v.key_fingerprint}"
         f" ({t('report.key-status.' + device['key_status'])})",
+        # key_status is the signer's own word; continuity is known only from earlier reports
+        t("report.key-continuity"),
         "",
     ]
     width = text_width()

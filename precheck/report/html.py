@@ -164,6 +164,7 @@ def _section(report: dict[str, Any], lang: str, verification: Verification | Non
         l_key=_t("report.html.key", lang),
         key_fingerprint=escape(signature["key_fingerprint"]),
         key_status=_t(f"report.key-status.{device['key_status']}", lang),
+        key_continuity=_t("report.key-continuity", lang),
         authenticity=_t("report.html.authenticity", lang),
         made_by=_t(
             "report.html.made-by",
