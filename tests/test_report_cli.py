@@ -125,6 +125,10 @@ def test_verify_many_files_gives_rows_a_summary_and_json(
     rows = out.splitlines()
     assert rows[0].split()[:2] == ["state", "file"]
     assert rows[1].startswith("✓ valid") and "good.json" in rows[1]
+    assert "skipped" in rows[0]
+    results = json.loads(good.read_bytes())["results"]
+    skipped = sum(r["status"] == "SKIPPED" for r in results)  # counted from the file itself
+    assert f"  {skipped}/{len(results)}  " in rows[1]
     assert rows[2].startswith("✗ invalid signature") and "tampered.json" in rows[2]
     assert "No such file" in rows[3]
     assert "1 of 3 valid." in out

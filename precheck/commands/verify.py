@@ -128,6 +128,7 @@ def format_table(checked: list[tuple[str, Verification]], lang: str) -> str:
         t("report.verify.col-file"),
         t("report.verify.col-overall"),
         t("report.verify.col-generated"),
+        t("report.verify.col-skipped"),
         t("report.verify.col-key"),
         t("report.verify.col-problems"),
     ]
@@ -140,13 +141,15 @@ def format_table(checked: list[tuple[str, Verification]], lang: str) -> str:
                 name,
                 t(f"report.overall-short.{v.overall}") if v.overall else "-",
                 when(report["generated_at"], "en")[:16] if report else "-",
+                # checks this version could not do: "ready" with many of them means less
+                f"{v.skipped}/{len(report['results'])}" if report else "-",
                 (v.key_fingerprint or "-")[:16],
                 _problems(v, lang),
             ]
         )
-    widths = [max(display_width(row[i]) for row in rows) for i in range(5)]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(6)]
     lines = [
-        "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5]
+        "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row[:6])) + "  " + row[6]
         for row in rows
     ]
     details = []
