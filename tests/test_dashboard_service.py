@@ -18,7 +18,7 @@ from markupsafe import escape
 
 from precheck.office.dashboard import lockout, store, views
 from precheck.office.dashboard.accounts import add_user
-from precheck.report import verify_report
+from precheck.report.verify import verify_report
 from tests.dashboard_kit import NUMBER, PASSWORD, Office, booking_payload, csrf_of, login
 from tests.intake_data import signed_report
 from tests.liveserver import serve
@@ -344,7 +344,8 @@ def store_zone() -> Any:
 
 
 def test_upload_verifies_like_precheck_verify_and_stores_nothing(office: Office) -> None:
-    from precheck.report import report_bytes, verify_report
+    from precheck.report.store import report_bytes
+    from precheck.report.verify import verify_report
 
     wrong_number = signed_report("99999-1")
     booking_id = _book(office, report=wrong_number)  # the job seeker attached the wrong report

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from precheck.report import verify_report
+from precheck.report.verify import verify_report
 from tests import browser
 from tests.conftest import need, sample
 from tests.liveserver import serve

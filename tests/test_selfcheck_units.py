@@ -18,9 +18,9 @@ from precheck.office.selfcheck import decide
 from precheck.office.selfcheck.payload import PayloadError, parse_page
 from precheck.office.selfcheck.sessions import Sessions
 from precheck.parse.user_agent import DeviceFacts, parse_device
-from precheck.report import verify_report
 from precheck.report.browser_check import FORMAT, make_record
 from precheck.report.keys import load_device_key
+from precheck.report.verify import verify_report
 from tests.conftest import run_precheck, sample
 
 TODAY = date(2026, 12, 2)
@@ -363,7 +363,7 @@ def test_the_self_check_address_and_its_qr_code() -> None:
 def test_every_code_a_decision_can_give_has_its_words() -> None:
     import re
 
-    from precheck.catalogue import ui_text
+    from precheck.messages import ui_text
     from precheck.office.selfcheck.payload import MEDIA_ERRORS
 
     source = Path(decide.__file__).read_text(encoding="utf-8")

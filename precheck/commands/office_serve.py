@@ -90,9 +90,9 @@ def execute(args: argparse.Namespace) -> int:
     import socket
     import ssl
 
-    from precheck.catalogue import ui_text
     from precheck.commands.office import display_url, open_office
     from precheck.i18n import pick_lang
+    from precheck.messages import ui_text
 
     lang = pick_lang(args.lang)
 

@@ -199,7 +199,7 @@ def receive(
 
 
 def _text(key: str, **params: Any) -> Text:
-    from precheck.catalogue import ui_text
+    from precheck.messages import ui_text
 
     return ui_text(f"office.{key}", **params)
 
@@ -250,7 +250,7 @@ def _validated_row(context: OfficeContext, obj: dict[str, Any], now: datetime) -
     from precheck.booking.form import slot_errors
     from precheck.booking.payload import parse_payload
     from precheck.booking.rules import check_choices
-    from precheck.report import verify_report
+    from precheck.report.verify import verify_report
 
     profile = context.settings.profile
     submission, errors = parse_payload(obj, profile)

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from precheck.catalogue import ui_text
+from precheck.messages import ui_text
 from precheck.report.format import FUTURE_TOLERANCE_SECONDS, parse_time, utc_now
 from precheck.report.keys import DeviceKey
 from precheck.report.sign import check_signature, sign

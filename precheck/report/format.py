@@ -7,6 +7,7 @@ validates against that very file, so the documentation and the code cannot drift
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from functools import cache
 from typing import Any
@@ -55,19 +56,21 @@ def utc_now() -> datetime:
 
 
 REPORT_SCHEMA = "report.schema.json"
+"""The PC report's schema; a phone's browser self-check record has its own in reports/."""
 
 
 @cache
 def schema(name: str = REPORT_SCHEMA) -> dict[str, Any]:
-    from precheck.resources import data_dir
+    from precheck.resources import shipped_dir
 
-    path = data_dir("reports") / name
+    path = shipped_dir("reports") / name
     loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return loaded
 
 
 @cache
 def _validator(name: str = REPORT_SCHEMA) -> Any:
+    """jsonschema's validator, built once: it names every problem and where it is."""
     import jsonschema
 
     cls = jsonschema.validators.validator_for(schema(name))
@@ -75,12 +78,42 @@ def _validator(name: str = REPORT_SCHEMA) -> Any:
     return cls(schema(name))
 
 
+@cache
+def _compiled(name: str = REPORT_SCHEMA) -> Callable[[Any], Any]:
+    """The same schema file compiled once to Python code by fastjsonschema.
+
+    jsonschema interprets the schema for every report (about 2.5 ms for a 9 KiB report, 72 %
+    of verifying it); the compiled check takes about 0.17 ms. The schemas use only keywords
+    that mean the same in draft 7, which fastjsonschema implements, and in 2020-12 (a test
+    holds the two to the same answers on valid and broken reports).
+    """
+    import fastjsonschema
+
+    return fastjsonschema.compile(schema(name))
+
+
 def schema_errors(report: Any, name: str = REPORT_SCHEMA) -> list[str]:
-    """Every place where `report` breaks the schema `name` in reports/, as `path: message`,
-    first ten at most."""
-    errors = sorted(_validator(name).iter_errors(report), key=lambda e: list(e.absolute_path))
+    """Every place where `report` breaks the schema `name`, as `path: message`, first ten at
+    most.
+
+    A conforming report (nearly all) is passed by the compiled check alone; only a refused one
+    is walked by jsonschema for the messages. Either refusing is enough to refuse.
+    """
+    import fastjsonschema
+
+    try:
+        _compiled(name)(report)
+        return []
+    except fastjsonschema.JsonSchemaValueException as exc:
+        fallback = f"{exc.name}: {exc.message[:200]}"
+    except RecursionError:
+        return ["(top): nested too deeply"]
+    try:
+        errors = sorted(_validator(name).iter_errors(report), key=lambda e: list(e.absolute_path))
+    except RecursionError:
+        return ["(top): nested too deeply"]
     out = []
     for error in errors[:10]:
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"
         out.append(f"{where}: {error.message[:200]}")
-    return out
+    return out or [fallback]

@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from precheck.catalogue import ui_text
 from precheck.jobseeker import normalize_job_seeker_number, number_hash
+from precheck.messages import ui_text
 from precheck.model import CheckResult, Status, Text, overall
 from precheck.report import browser_check
 from precheck.report.format import (

@@ -32,7 +32,7 @@ def read_password(
     prompt: Callable[[str], str] | None = None,
 ) -> str:
     """The new password: prompted twice on a terminal, else the first line of stdin."""
-    from precheck.catalogue import ui_text
+    from precheck.messages import ui_text
 
     stream = stdin or sys.stdin
     if prompt is None and stream.isatty():

@@ -21,8 +21,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from precheck.catalogue import ui_text
 from precheck.i18n import LANGS
+from precheck.messages import ui_text
 from precheck.office.dashboard import store, views
 from precheck.office.dashboard.models import Counselor
 from precheck.office.dashboard.tokens import csrf_ok, csrf_token, load_secret, unsign_cookie
@@ -278,7 +278,7 @@ class Site:
         )
 
     def verify(self, data: bytes, number: str | None) -> Any:
-        from precheck.report import verify_report
+        from precheck.report.verify import verify_report
 
         return verify_report(
             data,

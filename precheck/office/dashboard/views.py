@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from precheck.catalogue import ui_text
+from precheck.messages import ui_text
 from precheck.model import Text
 
 RECEIVED = "received"

@@ -22,7 +22,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from precheck.catalogue import ui_text
+from precheck.messages import ui_text
 from precheck.office.dashboard import passwords, store, views
 from precheck.office.dashboard.export import bookings_csv
 from precheck.office.dashboard.models import Counselor
@@ -234,7 +234,7 @@ class Dashboard(Site):
             browser_check = None
             verification = row.verification
             if verification is not None and verification.report is not None:
-                from precheck.report import render_html
+                from precheck.report.html import render_html
 
                 if verification.kind == "browser":
                     browser_check = views.browser_check(verification.report)

@@ -13,8 +13,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from precheck.catalogue import load_catalogue, ui_text
+from precheck.catalogue import load_catalogue
 from precheck.i18n import LANGS
+from precheck.messages import ui_text
 from precheck.office.ratelimit import RateLimiter, retry_after_header
 from precheck.office.selfcheck import decide
 from precheck.office.selfcheck.payload import PayloadError, parse_page
