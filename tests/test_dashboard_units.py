@@ -25,16 +25,31 @@ def test_no_lock_before_five_failures() -> None:
 
 def test_lock_doubles_then_caps() -> None:
     durations = [lockout.lock_duration(n) for n in range(5, 14)]
-    assert durations[:4] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+    assert durations[:4] == [timedelta(seconds=s) for s in (30, 60, 120, 240)]
     assert durations[-1] == lockout.MAX_LOCK
     assert all(a <= b for a, b in itertools.pairwise(durations))
     assert lockout.lock_duration(10_000) == lockout.MAX_LOCK
 
 
 def test_lock_expires() -> None:
-    assert lockout.is_locked(5, T0, T0 + timedelta(seconds=59))
-    assert not lockout.is_locked(5, T0, T0 + timedelta(seconds=60))
-    assert lockout.is_locked(6, T0, T0 + timedelta(seconds=119))
+    assert lockout.is_locked(5, T0, T0 + timedelta(seconds=29))
+    assert not lockout.is_locked(5, T0, T0 + timedelta(seconds=30))
+    assert lockout.is_locked(6, T0, T0 + timedelta(seconds=59))
+
+
+def test_device_cookie_is_signed_and_names_no_account() -> None:
+    from precheck.office.dashboard.store import name_tag
+    from precheck.office.dashboard.tokens import device_cookie, read_device_cookie
+
+    secret = b"k" * 32
+    cookie = device_cookie(secret, "nonce1", [name_tag("sato")])
+    assert "sato" not in cookie
+    assert read_device_cookie(secret, cookie) == ("nonce1", [name_tag("Sato")])
+    assert read_device_cookie(secret, cookie.replace("nonce1", "nonce2")) is None
+    assert read_device_cookie(b"x" * 32, cookie) is None
+    assert read_device_cookie(secret, "") is None and read_device_cookie(secret, "a.b") is None
+    many = device_cookie(secret, "n", [name_tag(f"u{i}") for i in range(20)])
+    assert len(read_device_cookie(secret, many)[1]) == 8  # type: ignore[index]
 
 
 def test_cookie_signature_rejects_edits() -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,9 +47,21 @@ class OfficeContext:
 
     settings: Settings
     database: Database
-    limiter: RateLimiter
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    """When a booking counts as received (the Article 6 deadlines); tests move it."""
+    """When a booking counts as received (the Article 6 deadlines), and the dashboard's "now"
+    (sessions, sign-in waits); tests move it."""
+    monotonic: Callable[[], float] = time.monotonic
+    """The rate limiters' clock (seconds); tests freeze or step it instead of racing it."""
+
+    limiter: RateLimiter = field(init=False)
+    """Intake requests per client address (in this process's memory; docs/deploy.md)."""
+
+    def __post_init__(self) -> None:
+        rate, burst = self.settings.rate_per_second, self.settings.rate_burst
+        self.limiter = RateLimiter(rate, burst, clock=self.limiter_clock)
+
+    def limiter_clock(self) -> float:
+        return self.monotonic()
 
 
 def context_of(request: Request) -> OfficeContext:
@@ -87,8 +100,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
     context = OfficeContext(
         settings=settings,
         database=database,
-        limiter=RateLimiter(settings.rate_per_second, settings.rate_burst),
     )
+
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), *api.routes()]
     middleware: list[Middleware] = [Middleware(GuardMiddleware)]
     dashboard = _dashboard()

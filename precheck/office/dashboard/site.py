@@ -79,7 +79,8 @@ class Site:
         )
 
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        moment: datetime = self.context.clock()
+        return moment.astimezone(UTC)
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.tz)

@@ -155,5 +155,20 @@ def format_day(day: date) -> Text:
     return Text(ja=ja, en=en)
 
 
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+"""Dates a page accepts in its query: far beyond any booking, yet far enough from
+`date.max` that adding the office's time zone or a day's length cannot overflow (a 500)."""
+
+
+def parse_day(text: str) -> date | None:
+    """An ISO date within FIRST_DAY..LAST_DAY, else None (the page answers 400)."""
+    try:
+        day = date.fromisoformat(text[:10]) if len(text) == 10 else None
+    except ValueError:
+        return None
+    return day if day is not None and FIRST_DAY <= day <= LAST_DAY else None
+
+
 def days_from(today: date, count: int = DAYS_SHOWN) -> list[date]:
     return [today + timedelta(days=n) for n in range(count)]
