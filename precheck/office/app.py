@@ -103,7 +103,13 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
     )
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), *api.routes()]
-    middleware: list[Middleware] = [Middleware(GuardMiddleware)]
+    from precheck.office.server import InFlightLimit, StrictTransport
+
+    middleware: list[Middleware] = [
+        Middleware(InFlightLimit, limit=settings.max_in_flight),
+        Middleware(StrictTransport),
+        Middleware(GuardMiddleware),
+    ]
     dashboard = _dashboard()
     if dashboard is not None:
         routes.extend(dashboard.routes(context))
