@@ -19,7 +19,7 @@ import ssl
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,7 +81,7 @@ def _connect(port: int, source: str, context: ssl.SSLContext | None) -> socket.s
 
 def trickle(
     port: int,
-    payloads: list[bytes | tuple[bytes, bytes]],
+    payloads: Sequence[bytes | tuple[bytes, bytes]],
     deadline: float,
     *,
     context: ssl.SSLContext | None = None,
