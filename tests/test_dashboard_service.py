@@ -240,7 +240,8 @@ def test_day_view_shows_bookings_failing_first_and_escapes_names(office: Office)
         assert stored is not None and stored.report_json
         verification = verify_report(stored.report_json.encode())
     lines = [
-        str(escape(views.one_line(r, "ja"))) for r in views.failing_first(verification.failing)
+        str(escape(views.shown_check(r, "ja").text))
+        for r in views.failing_first(verification.failing)
     ]
     positions = [page.text.index(line) for line in lines]
     assert positions == sorted(positions), "the report's problems, failing checks first"

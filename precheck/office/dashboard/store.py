@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from precheck.office.dashboard.models import (
     Counselor,
     CounselorSession,
     LoginFailure,
+    VerificationCache,
 )
 from precheck.office.dashboard.tokens import new_session_id, session_key
 from precheck.office.models import Booking
@@ -253,3 +255,30 @@ def record_status(
     if slot is not None:
         booking.session_at = slot
         booking.session_end = slot + timedelta(minutes=session_minutes)
+
+
+def verification_cache(db: Session, booking_ids: list[int]) -> list[VerificationCache]:
+    if not booking_ids:
+        return []
+    query = select(VerificationCache).where(VerificationCache.booking_id.in_(booking_ids))
+    return list(db.scalars(query))
+
+
+def save_verification(
+    db: Session,
+    entry: VerificationCache,
+    *,
+    report_digest: str,
+    catalogue_digest: str,
+    verified_at: datetime,
+    recheck_after: datetime | None,
+    summary: dict[str, Any],
+) -> None:
+    """Fill a booking's cached verification (a loaded row, or a new one that is added)."""
+    entry.report_digest = report_digest
+    entry.catalogue_digest = catalogue_digest
+    entry.verified_at = verified_at
+    entry.recheck_after = recheck_after
+    entry.summary = summary
+    if entry not in db:
+        db.add(entry)

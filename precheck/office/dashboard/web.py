@@ -222,7 +222,7 @@ class Dashboard(Site):
 
         def load() -> list[Row]:
             with self.database.write() as db:
-                rows = self.rows(db, store.bookings_between(db, start, end))
+                rows = self.rows(db, store.bookings_between(db, start, end), cached=True)
                 store.audit(db, user.name, "view-day", self.now(), detail=today.isoformat())
                 return rows
 
@@ -474,7 +474,7 @@ class Dashboard(Site):
 
         def load() -> bytes:
             with self.database.write() as db:
-                rows = self.rows(db, store.bookings_between(db, start, end))
+                rows = self.rows(db, store.bookings_between(db, start, end), cached=True)
                 store.audit(db, user.name, "export", self.now(), detail=day.isoformat())
             return bookings_csv([(r.booking, r.status, r.report) for r in rows], lang)
 
