@@ -108,8 +108,18 @@ class Site:
         query = dict(request.query_params)
         query["lang"] = other
 
+        fixed: dict[str, str] = {}
+
+        def text(key: str) -> str:
+            # A day view asks for the same labels hundreds of times: look each up once.
+            if key not in fixed:
+                fixed[key] = ui_text(key).get(lang)
+            return fixed[key]
+
         def t(key: str, **params: Any) -> str:
-            return ui_text(f"dashboard.{key}", **params).get(lang)
+            if params:
+                return ui_text(f"dashboard.{key}", **params).get(lang)
+            return text(f"dashboard.{key}")
 
         values: dict[str, Any] = {
             "lang": lang,
@@ -126,7 +136,7 @@ class Site:
             "when": lambda moment: self.local(moment).strftime("%Y-%m-%d %H:%M"),
             "local": self.local,
             "day_label": lambda day: views.format_day(day).get(lang),
-            "status_label": lambda status: ui_text(f"status.{status}").get(lang),
+            "status_label": lambda status: text(f"status.{status}"),
             "shown_check": lambda check: views.shown_check(check, lang),
             "report_when": lambda text: report_when(text, lang),
         }
