@@ -93,3 +93,21 @@ def test_cache_ends_when_the_report_expires(office: Office, verified: list[int])
 
 def _rows(html: str) -> str:
     return html[html.find("<table") : html.rfind("</table>")]
+
+
+def test_day_view_pages_past_page_rows(office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
+    from precheck.office.dashboard import views
+
+    monkeypatch.setattr(views, "PAGE_ROWS", 2)
+    _book(office, 3)
+    session = office.signed_in()
+
+    def listed(path: str) -> int:
+        page = office.get(session, path)
+        assert page.status_code == 200
+        return page.text.count('<th scope="row"')
+
+    first = office.get(session, "/")
+    assert "全 3 件中 1〜2 件目" in first.text and 'href="/?page=2"' in first.text
+    assert listed("/") == 2 and listed("/?page=2") == 1
+    assert listed("/?page=999") == 1 and listed("/?page=abc") == 2

@@ -279,6 +279,22 @@ def format_day(day: date) -> Text:
     return Text(ja=ja, en=en)
 
 
+PAGE_ROWS = 100
+"""Bookings one day-view page lists: a page stays quick to render and to read; past 100 the
+view pages."""
+
+
+def page_count(total: int) -> int:
+    return max(1, -(-total // PAGE_ROWS))
+
+
+def parse_page(text: str | None) -> int:
+    """The page asked for in the query (1 when absent or not a sensible number)."""
+    if not text or not text.isdigit() or len(text) > 6:
+        return 1
+    return max(1, int(text))
+
+
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2999, 12, 31)
 """Dates a page accepts in its query: far beyond any booking, yet far enough from

@@ -219,14 +219,19 @@ class Dashboard(Site):
         today = self.local(self.now()).date()
         days = views.days_from(today)
         start, end = self.day_bounds(today, len(days))
+        asked = views.parse_page(request.query_params.get("page"))
 
-        def load() -> list[Row]:
+        def load() -> tuple[list[Row], int, int]:
             with self.database.write() as db:
-                rows = self.rows(db, store.bookings_between(db, start, end), cached=True)
+                bookings = store.bookings_between(db, start, end)
+                page = min(asked, views.page_count(len(bookings)))
+                first = (page - 1) * views.PAGE_ROWS
+                shown = bookings[first : first + views.PAGE_ROWS]
+                rows = self.rows(db, shown, cached=True)
                 store.audit(db, user.name, "view-day", self.now(), detail=today.isoformat())
-                return rows
+                return rows, len(bookings), page
 
-        rows = await run_in_threadpool(load)
+        rows, total, page = await run_in_threadpool(load)
         grouped: dict[date, list[Row]] = {day: [] for day in days}
         for row in rows:
             grouped.setdefault(row.booking.start.date(), []).append(row)
@@ -238,7 +243,11 @@ class Dashboard(Site):
             nav="day",
             days=days,
             grouped=grouped,
-            total=len(rows),
+            total=total,
+            page=page,
+            pages=views.page_count(total),
+            first_row=(page - 1) * views.PAGE_ROWS + 1,
+            last_row=(page - 1) * views.PAGE_ROWS + len(rows),
         )
 
     async def booking(self, request: Request, user: Counselor) -> Response:
