@@ -28,6 +28,10 @@ SUBCOMMANDS: dict[str, str] = {
     "purge": "precheck.commands.office_purge",
     "add-user": "precheck.commands.office_add_user",
     "remove-user": "precheck.commands.office_remove_user",
+    "unlock": "precheck.commands.office_unlock",
+    "set-password": "precheck.commands.office_set_password",
+    "backup": "precheck.commands.office_backup",
+    "restore": "precheck.commands.office_restore",
 }
 """Sub-command name -> module with `HELP`, `configure(parser)` and `execute(args) -> int`."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -49,12 +50,25 @@ class OfficeContext:
 
     settings: Settings
     database: Database
-    limiter: RateLimiter
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    """When a booking counts as received (the Article 6 deadlines); tests move it."""
+    """When a booking counts as received (the Article 6 deadlines), and the dashboard's "now"
+    (sessions, sign-in waits); tests move it."""
+    monotonic: Callable[[], float] = time.monotonic
+    """The rate limiters' clock (seconds); tests freeze or step it instead of racing it."""
+
     browser_check_key: Any = None
     """The office's own key (report.keys.DeviceKey) that signs phones' browser self-check
     records; only records signed with it are accepted with a booking or shown as genuine."""
+
+    limiter: RateLimiter = field(init=False)
+    """Intake requests per client address (in this process's memory; docs/deploy.md)."""
+
+    def __post_init__(self) -> None:
+        rate, burst = self.settings.rate_per_second, self.settings.rate_burst
+        self.limiter = RateLimiter(rate, burst, clock=self.limiter_clock)
+
+    def limiter_clock(self) -> float:
+        return self.monotonic()
 
     @property
     def office_key(self) -> str | None:
@@ -99,14 +113,18 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
     context = OfficeContext(
         settings=settings,
         database=database,
-        limiter=RateLimiter(settings.rate_per_second, settings.rate_burst),
         browser_check_key=load_device_key(Path(settings.data_dir) / BROWSER_CHECK_KEY),
     )
     from precheck.office import selfcheck
+    from precheck.office.server import InFlightLimit, StrictTransport
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), *api.routes()]
     routes.extend(selfcheck.routes(context))
-    middleware: list[Middleware] = [Middleware(GuardMiddleware)]
+    middleware: list[Middleware] = [
+        Middleware(InFlightLimit, limit=settings.max_in_flight),
+        Middleware(StrictTransport),
+        Middleware(GuardMiddleware),
+    ]
     dashboard = _dashboard()
     if dashboard is not None:
         routes.extend(dashboard.routes(context))

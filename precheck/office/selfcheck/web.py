@@ -52,8 +52,8 @@ class SelfCheck:
 
         self.context = context
         self.settings = context.settings
-        self.sessions = Sessions()
-        self.limiter = RateLimiter(rate=5.0, burst=120)
+        self.sessions = Sessions(clock=context.monotonic)
+        self.limiter = RateLimiter(rate=5.0, burst=120, clock=context.limiter_clock)
         self.key = context.browser_check_key
         self.catalogue = load_catalogue()
         self.payload = os.urandom(DOWNLOAD_BYTES)  # incompressible, made once
