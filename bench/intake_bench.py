@@ -40,7 +40,7 @@ def _report() -> dict[str, Any]:
     from precheck.catalogue import load_catalogue
     from precheck.host import LiveHost
     from precheck.profile import load_profile
-    from precheck.report import make_report
+    from precheck.report.make import make_report
     from precheck.runner import run_checks
 
     catalogue = load_catalogue()
@@ -50,7 +50,7 @@ def _report() -> dict[str, Any]:
 
 
 def verify_cost(report: dict[str, Any], rounds: int = 300) -> tuple[float, int]:
-    from precheck.report import verify_report
+    from precheck.report.verify import verify_report
 
     data = json.dumps(report, ensure_ascii=False).encode("utf-8")
     verify_report(data, job_seeker_number=intake_data.NUMBER)  # imports, caches

@@ -34,7 +34,9 @@ def main() -> None:
         from precheck.fsutil import write_atomic
         from precheck.host import RecordingHost
         from precheck.profile import load_profile
-        from precheck.report import make_report, render_html, report_bytes
+        from precheck.report.html import render_html
+        from precheck.report.make import make_report
+        from precheck.report.store import report_bytes
         from precheck.runner import run_checks
 
         catalogue, profile = load_catalogue(), load_profile()

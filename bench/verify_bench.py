@@ -38,7 +38,9 @@ def main() -> None:
         from precheck.catalogue import load_catalogue
         from precheck.host import LiveHost
         from precheck.profile import load_profile
-        from precheck.report import make_report, report_bytes, verify_report
+        from precheck.report.make import make_report
+        from precheck.report.store import report_bytes
+        from precheck.report.verify import verify_report
         from precheck.runner import run_checks
 
         catalogue, profile = load_catalogue(), load_profile()

@@ -1,3 +1,6 @@
+"""`python -m precheck` (and the PyInstaller executable): Ctrl+C even while the command is
+still loading ends with the one line and 130."""
+
 import sys
 
 if __name__ == "__main__":
@@ -7,6 +10,12 @@ if __name__ == "__main__":
         from precheck.host.camera_child import main as camera_child
 
         raise SystemExit(camera_child(sys.argv[2:]))
-    from precheck.cli import main
+    try:
+        from precheck.cli import entry
+    except KeyboardInterrupt:
+        import os
 
-    raise SystemExit(main())
+        os.write(2, "\n中断しました / Interrupted\n".encode())
+        os._exit(130)
+
+    entry()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,8 +16,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from precheck.messages import fill, read_toml, ui_text
 from precheck.model import Phrase, Status, Text
-from precheck.resources import data_dir
+from precheck.resources import shipped_dir
 
 SYSTEMS = ("windows", "darwin", "linux")
 
@@ -44,7 +44,7 @@ class CheckSpec:
 
     def message(self, code: str, params: Mapping[str, Any]) -> Text:
         template = self.messages.get(code) or ui_text(code)
-        return _fill(template, self._phrases(params))
+        return fill(template, self._phrases(params))
 
     def _phrases(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """Render Phrase values (and lists of them) into per-language Text."""
@@ -64,7 +64,7 @@ class CheckSpec:
         if per_os is None:
             return None
         template = per_os.get(system) or per_os.get("any")
-        return _fill(template, self._phrases(params)) if template else None
+        return fill(template, self._phrases(params)) if template else None
 
 
 @dataclass(frozen=True)
@@ -82,26 +82,8 @@ class Catalogue:
         return load_table(self.root, name)
 
 
-class _Params(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _fill(template: Text, params: Mapping[str, Any]) -> Text:
-    def values(lang: str) -> _Params:
-        return _Params({k: v.get(lang) if isinstance(v, Text) else v for k, v in params.items()})
-
-    return Text(ja=template.ja.format_map(values("ja")), en=template.en.format_map(values("en")))
-
-
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise CatalogueError(f"{path}: cannot be read ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogueError(f"{path}: not valid TOML ({exc})") from None
+    return read_toml(path, CatalogueError)
 
 
 def _text(data: Mapping[str, Any], name: str, where: str) -> Text:
@@ -209,7 +191,7 @@ def _digest(root: Path) -> str:
 
 @cache
 def load_catalogue(root: Path | None = None) -> Catalogue:
-    root = root or data_dir("checks")
+    root = root or shipped_dir("checks")
     meta = _read_toml(root / "catalogue.toml")
     where = str(root / "catalogue.toml")
     for name in ("version", "as_of"):
@@ -267,6 +249,10 @@ _TABLE_ROWS: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
         ("darwin.releases.*", {"name": "str", "status": "supported|ending|unsupported",
                                "source": "str", "released": "date?", "latest": "str?",
                                "latest_date": "date?", "eol": "date?"}),
+        ("mobile", {"source": "str", "as_of": "date"}),
+        ("mobile.releases.*.*", {"name": "str", "status": "supported|backports|eol",
+                                 "source": "str", "released": "date?",
+                                 "supported_until": "date?"}),
     ),
     "file-sharing": (
         ("programs[]", {"id": "str", "name": "str", "kind": "p2p|p2p-capable",
@@ -402,29 +388,3 @@ def load_table(root: Path, name: str) -> dict[str, Any]:
     data = _read_toml(path)
     validate_table(name, data, str(path))
     return data
-
-
-@cache
-def _ui() -> dict[str, Any]:
-    """All of precheck/messages/*.toml merged; a top-level key may appear in one file only."""
-    merged: dict[str, Any] = {}
-    for path in sorted(Path(__file__).with_name("messages").glob("*.toml")):
-        for key, value in _read_toml(path).items():
-            if key in merged:
-                raise CatalogueError(f"{path}: message key '{key}' is defined in another file too")
-            merged[key] = value
-    return merged
-
-
-def ui_text(key: str, **params: Any) -> Text:
-    """A sentence of the program's own (not of one check), from precheck/messages/*.toml.
-
-    Each feature keeps its sentences in its own file there (core.toml, report.toml, …);
-    dotted keys walk into tables: `ui_text("status.PASS")`.
-    """
-    entry: Any = _ui()
-    for part in key.split("."):
-        entry = entry.get(part) if isinstance(entry, dict) else None
-    if not isinstance(entry, dict) or "ja" not in entry:
-        return Text(ja=key, en=key)
-    return _fill(Text(ja=entry["ja"], en=entry["en"]), params)

@@ -44,7 +44,67 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+INTERRUPTED_LINE = "中断しました / Interrupted"
+"""Printed on Ctrl+C; here, not in precheck/messages, so it prints even before anything loads."""
+
+
+def interrupted() -> int:
+    """Say "interrupted" once and give its exit code; a second Ctrl+C meanwhile is ignored.
+
+    The line goes straight to file descriptor 2: a Ctrl+C that lands while Python is setting
+    up sys.stderr (main's reconfigure) can leave that object unusable. Only the CLI calls this
+    (main and __main__), so importing precheck never changes how a host program handles Ctrl+C.
+    """
+    import os
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:  # noqa: SIM105 (contextlib would cost `precheck --version` start-up time)
+        os.write(2, ("\n" + INTERRUPTED_LINE + "\n").encode("utf-8"))
+    except OSError:
+        pass  # no terminal left to tell; the exit code still says it
+    return exitcodes.INTERRUPTED
+
+
+def entry() -> None:
+    """The `precheck` program (console script, `python -m precheck`, the executable).
+
+    After Ctrl+C it ends with os._exit: the probes' daemon threads and their child processes
+    are still running, and Python's own shutdown then sometimes ended the process by SIGINT
+    (exit -2, 6 of 24 interrupted runs on a busy machine) instead of with 130.
+    """
+    code = main()
+    if code == exitcodes.INTERRUPTED:
+        import os
+
+        for stream in (sys.stdout, sys.stderr):
+            try:  # noqa: SIM105 (contextlib costs start-up time)
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    sys.exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The whole command; Ctrl+C at any point, argument parsing included, is one line and 130."""
+    try:
+        _release_ctrl_c()
+        return _main(argv)
+    except KeyboardInterrupt:
+        return interrupted()
+
+
+def _release_ctrl_c() -> None:
+    """Undo precheck/__init__.py's hold on SIGINT: a Ctrl+C pressed meanwhile arrives now, in
+    main's handler (it is a no-op when nothing was held)."""
+    import signal
+
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
@@ -61,9 +121,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # the message catalogue is what broke (a CatalogueError from ui_text ends in the last resort).
     try:
         code: int = module.execute(args)
-    except KeyboardInterrupt:
-        print("\n中断しました / Interrupted", file=sys.stderr)
-        return exitcodes.INTERRUPTED
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: nothing more to say, and no traceback.
         import os

@@ -32,3 +32,6 @@ BOOKING_NO_CONSENT = 21
 BOOKING_QUEUED = 22
 """precheck book / outbox: the email draft is ready, but the intake submission still waits in
 the outbox (offline, server failure, untrusted certificate); `precheck outbox --send` retries."""
+OFFICE_BACKUP = 14
+"""precheck office backup/restore: no backup was written or nothing was restored (the tool,
+the target or the backup file is unusable); the message says which."""

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 
-def data_dir() -> Path:
+def user_data_dir() -> Path:
     if env := os.environ.get("PRECHECK_DATA_DIR"):
         return Path(env)
     import platformdirs

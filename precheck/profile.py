@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from precheck.catalogue import CatalogueError
-from precheck.resources import data_dir
+from precheck.resources import shipped_dir
 
 DEFAULT_PROFILE = "hellowork-tonami"
 
@@ -45,7 +45,7 @@ def _get(data: dict[str, Any], dotted: str) -> Any:
 
 def load_profile(path: Path | None = None) -> dict[str, Any]:
     """Load and validate a profile; None means the built-in default."""
-    path = path or data_dir("checks") / "profiles" / f"{DEFAULT_PROFILE}.toml"
+    path = path or shipped_dir("checks") / "profiles" / f"{DEFAULT_PROFILE}.toml"
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)

@@ -12,7 +12,7 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 
 
-def data_dir(name: str) -> Path:
+def shipped_dir(name: str) -> Path:
     """Return the shipped data folder `name` ("checks" or "reports")."""
     for candidate in (_HERE / "_data" / name, _HERE.parent / name):
         if candidate.is_dir():

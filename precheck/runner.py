@@ -26,10 +26,18 @@ from precheck.probes import PROBES, Context, ProbeModule
 class RunResult:
     results: list[CheckResult]
     system: str
+    left_out: tuple[str, ...] = ()
+    """Required checks that `--only` left out: such a run is partial and never "ready"."""
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.left_out)
 
     @property
     def overall(self) -> str:
-        return overall(self.results).value
+        """ "partial" where a full run would say "ready": a required check did not run."""
+        verdict = overall(self.results).value
+        return "partial" if self.partial and verdict == "ready" else verdict
 
 
 def _result(
@@ -140,4 +148,10 @@ def run_checks(
     if evidence_error is not None:
         raise evidence_error
     order = {s.id: i for i, s in enumerate(specs)}
-    return RunResult(results=sorted(results.values(), key=lambda r: order[r.id]), system=system)
+    ran = {spec.id for spec in specs}
+    left_out = tuple(c.id for c in catalogue.ordered() if c.required and c.id not in ran)
+    return RunResult(
+        results=sorted(results.values(), key=lambda r: order[r.id]),
+        system=system,
+        left_out=left_out,
+    )

@@ -13,7 +13,7 @@ import contextlib
 import hashlib
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +52,18 @@ def spki_pin(cert_file: Path) -> str:
 
 @contextlib.contextmanager
 def chromium(
-    *, downloads: Path, trust_cert: Path | None = None, width: int = 1280, height: int = 900
+    *,
+    downloads: Path,
+    trust_cert: Path | None = None,
+    width: int = 1280,
+    height: int = 900,
+    extra: Sequence[str] = (),
+    mobile: dict[str, Any] | None = None,
 ) -> Iterator[Any]:
-    """A headless Chromium WebDriver with a fresh profile; quit and removed afterwards."""
+    """A headless Chromium WebDriver with a fresh profile; quit and removed afterwards.
+
+    `extra` adds command-line switches (fake camera and microphone); `mobile` is ChromeDriver's
+    `mobileEmulation` (device metrics, user agent and client hints of a phone)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -82,6 +91,10 @@ def chromium(
         f"--window-size={width},{height}",
     ):
         options.add_argument(argument)
+    for argument in extra:
+        options.add_argument(argument)
+    if mobile is not None:
+        options.add_experimental_option("mobileEmulation", mobile)
     if trust_cert is not None:
         options.add_argument(f"--ignore-certificate-errors-spki-list={spki_pin(trust_cert)}")
     downloads.mkdir(parents=True, exist_ok=True)

@@ -15,12 +15,15 @@ from pathlib import Path
 import pytest
 
 from tests.office_fixtures import Service
+from tests.strict_ci import in_ci, pytest_make_collect_report, pytest_runtest_makereport
 from tests.tlsca import LocalCA
+
+__all__ = ["pytest_make_collect_report", "pytest_runtest_makereport"]  # hooks: any skip fails in CI
 
 SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 """Real published command outputs, copied into the repository with their source lines."""
 
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+IN_CI = in_ci()
 
 
 def need(condition: bool, reason: str) -> None:

@@ -99,7 +99,7 @@ def login(session: requests.Session, base: str, name: str, password: str) -> req
 
 
 def write_report_file(folder: Path, report: dict[str, Any], name: str) -> Path:
-    from precheck.report import report_bytes
+    from precheck.report.store import report_bytes
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name

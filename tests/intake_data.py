@@ -35,7 +35,7 @@ def _run() -> Any:
 
 def signed_report(number: str | None = NUMBER, *, now: datetime | None = None) -> dict[str, Any]:
     from precheck.catalogue import load_catalogue
-    from precheck.report import make_report
+    from precheck.report.make import make_report
 
     return make_report(_run(), load_catalogue(), profile(), job_seeker_number=number, now=now)
 

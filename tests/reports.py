@@ -8,8 +8,8 @@ from typing import Any
 from precheck.catalogue import Catalogue, load_catalogue
 from precheck.host import LiveHost
 from precheck.profile import load_profile
-from precheck.report import make_report
 from precheck.report.keys import DeviceKey
+from precheck.report.make import make_report
 from precheck.report.sign import sign
 from precheck.runner import RunResult, run_checks
 

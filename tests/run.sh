@@ -28,8 +28,11 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
       printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
       chmod +x /usr/sbin/policy-rc.d
     fi
-    apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    # Another apt or dpkg (unattended-upgrades, a second run) may hold the lock: wait for it
+    # up to ten minutes instead of failing with exit 100.
+    apt-get -o DPkg::Lock::Timeout=600 update -q
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q \
+      --no-install-recommends "${missing[@]}"
   fi
 fi
 
@@ -39,4 +42,11 @@ fi
 .venv/bin/ruff check precheck tests bench
 .venv/bin/ruff format --check precheck tests bench
 .venv/bin/mypy
-.venv/bin/pytest "$@"
+status=0
+.venv/bin/pytest "$@" || status=$?
+if [ "$status" = 5 ]; then
+  # pytest's "no tests were collected": a test command that tested nothing has not passed.
+  echo "tests/run.sh: pytest collected no tests" >&2
+  exit 1
+fi
+exit "$status"

@@ -164,6 +164,36 @@ def test_existing_report_for_the_number_is_reused(tmp_path: Path) -> None:
     assert "checking this PC first" in other.stdout
     after = sorted(Path(os.environ["PRECHECK_REPORTS_DIR"]).glob("precheck-report-*.json"))
     assert len(after) == 2
+    # the newest report is now the other number's: the first one is still this number's own
+    again = book(tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "checking this PC first" not in again.stdout
+    assert str(reports[0]) in again.stdout
+
+
+def test_two_choices_show_one_deadline_the_earlier(tmp_path: Path) -> None:
+    """One email carries both choices: it is due by the earlier choice's deadline, shown once.
+    The later day is given as the first choice, so "the first one's" would be wrong."""
+    profile = load_profile()
+    found = rules.next_bookable(profile, rules.office_now(profile), count=30)
+    first = found[0]
+    second = next(
+        s
+        for s in found
+        if rules.deadlines(s, profile).email_by > rules.deadlines(first, profile).email_by
+    )
+    earlier, later = (s.strftime("%Y-%m-%dT%H:%M") for s in (first, second))
+    done = book(tmp_path, changes={"--slot": [later, earlier]})
+    assert done.returncode == 0, done.stdout + done.stderr
+    due = {
+        slot: rules.deadlines(rules.parse_slot(slot, profile), profile).email_by  # type: ignore[arg-type]
+        for slot in (earlier, later)
+    }
+    assert due[earlier] < due[later]
+    assert done.stdout.count("must arrive by") == 1
+    assert f"must arrive by {due[earlier]:%Y-%m-%d %H:%M}" in done.stdout
+    assert "that of choice 2" in done.stdout
+    assert f"{due[later]:%Y-%m-%d %H:%M}" not in done.stdout
 
 
 def test_bad_fields_are_all_reported_and_kept_as_a_draft(tmp_path: Path) -> None:
@@ -255,6 +285,23 @@ def test_office_profile_address_and_phone(tmp_path: Path) -> None:
     assert "To address" not in done.stdout
     _, ics = drafts(tmp_path)
     assert "0763-00-0000" in ics.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "to",
+    [
+        "online@example.go.jp, other@example.jp",
+        "online@example.go.jp other@example.jp",
+        "online@example.go.jp\nBcc: spy@example.jp",
+        "online@",
+        "",
+    ],
+)
+def test_to_must_be_one_address(tmp_path: Path, to: str) -> None:
+    done = book(tmp_path, "--to", to)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "--to takes one booking email address" in done.stderr
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.eml"))
 
 
 def test_to_option_fills_the_address(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import copy
 import os
 import time as time_module
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -253,17 +254,80 @@ def test_choices(profile: dict[str, Any]) -> None:
     assert rules.refused(bad) and not rules.refused(rules.check_choices([first], profile, NOW))
 
 
-def test_suggestions_are_all_bookable(profile: dict[str, Any]) -> None:
+# An oracle written from the terms alone, not from precheck's rules module: open days are
+# weekdays that are not on the Cabinet Office list above nor 12/29–1/3; a session starts at
+# 10:00, 10:30, 11:00 (the 10:00–11:30 window) or 14:00–15:30 (14:00–16:00); the email must
+# arrive by noon of the previous open day (前日の正午); the office confirms by the second open
+# day before (前々日), so a suggestion must still leave that day to come.
+YEAR_END = {(12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3)}
+STARTS = ["10:00", "10:30", "11:00", "14:00", "14:30", "15:00", "15:30"]
+
+
+def open_by_the_terms(day: date) -> bool:
+    return (
+        day.weekday() < 5
+        and day.isoformat() not in CAO_HOLIDAYS
+        and (day.month, day.day) not in YEAR_END
+    )
+
+
+def open_days_before(day: date, count: int) -> date:
+    for _ in range(count):
+        day -= timedelta(days=1)
+        while not open_by_the_terms(day):
+            day -= timedelta(days=1)
+    return day
+
+
+def suggestions_by_the_terms(now: datetime, count: int) -> list[datetime]:
+    found: list[datetime] = []
+    day = now.date()
+    while len(found) < count:
+        if open_by_the_terms(day):
+            email_by = datetime.combine(open_days_before(day, 1), hm("12:00"), JST)
+            confirm_by = open_days_before(day, 2)
+            for start in STARTS:
+                slot = datetime.combine(day, hm(start), JST)
+                if slot > now and now <= email_by and now.date() <= confirm_by:
+                    found.append(slot)
+        day += timedelta(days=1)
+    return found[:count]
+
+
+def hm(text: str) -> dt_time:
+    hours, minutes = map(int, text.split(":"))
+    return dt_time(hours, minutes)
+
+
+def test_suggestions_from_a_monday_morning(profile: dict[str, Any]) -> None:
+    """Monday 2026-11-30 09:00: Monday's own slots are past their email deadline (Friday noon),
+    Tuesday's are after 前々日 (Friday), so Wednesday 2026-12-02 is the first day offered."""
     found = rules.next_bookable(profile, NOW, count=8)
-    assert [s.isoformat() for s in found[:3]] == [
+    assert [s.isoformat() for s in found] == [
         "2026-12-02T10:00:00+09:00",
         "2026-12-02T10:30:00+09:00",
         "2026-12-02T11:00:00+09:00",
+        "2026-12-02T14:00:00+09:00",
+        "2026-12-02T14:30:00+09:00",
+        "2026-12-02T15:00:00+09:00",
+        "2026-12-02T15:30:00+09:00",
+        "2026-12-03T10:00:00+09:00",
     ]
-    assert len(found) == 8
-    assert all(rules.check_slot(s, profile, NOW) == [] for s in found)
+    assert found == suggestions_by_the_terms(NOW, 8)
     assert rules.open_starts(date(2026, 12, 5), profile) == []
     assert len(rules.open_starts(date(2026, 12, 3), profile)) == 3 + 4
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(2026, 1, 1), max_value=datetime(2027, 10, 31), timezones=st.just(JST)
+    )
+)
+def test_no_refused_slot_is_ever_suggested(moment: datetime) -> None:
+    """Property: at any moment of 2026–2027 the suggester offers exactly the slots the terms
+    allow, in order — checked against the oracle above, not against precheck's own rules."""
+    profile = load_profile()
+    assert rules.next_bookable(profile, moment, count=10) == suggestions_by_the_terms(moment, 10)
 
 
 @given(
@@ -271,19 +335,18 @@ def test_suggestions_are_all_bookable(profile: dict[str, Any]) -> None:
         min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(JST)
     )
 )
-def test_no_refused_slot_is_ever_suggested_and_windows_hold(moment: datetime) -> None:
-    """Property: a slot without refusals lies on an open day, wholly in a window, in time."""
+def test_a_slot_without_refusals_is_open_in_a_window_and_in_time(moment: datetime) -> None:
+    """Property: a slot check_slot does not refuse lies on an open day (by the Cabinet Office
+    list), wholly in a window, in the future, with its email deadline still ahead."""
     profile = load_profile()
     slot = moment.replace(second=0, microsecond=0)
     problems = rules.check_slot(slot, profile, NOW)
     if not rules.refused(problems):
-        assert rules.is_open_day(slot.date(), profile)
-        end = slot + timedelta(minutes=30)
-        assert any(
-            start <= slot.time() and end.time() <= stop for start, stop in rules.windows(profile)
-        )
+        assert open_by_the_terms(slot.date())
+        minute = slot.hour * 60 + slot.minute  # the whole 30 minutes in 10:00–11:30 or 14:00–16:00
+        assert 600 <= minute <= 690 - 30 or 840 <= minute <= 960 - 30
         assert slot > NOW
-        assert rules.deadlines(slot, profile).email_by >= NOW
+        assert datetime.combine(open_days_before(slot.date(), 1), hm("12:00"), JST) >= NOW
 
 
 def test_aware_times_required(profile: dict[str, Any]) -> None:

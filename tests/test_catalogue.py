@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from precheck import probes
-from precheck.catalogue import CatalogueError, load_catalogue, parse_check, ui_text
+from precheck.catalogue import CatalogueError, load_catalogue, parse_check
+from precheck.messages import ui_text
 from precheck.model import Status
 from precheck.profile import load_profile
-from precheck.resources import data_dir
+from precheck.resources import shipped_dir
 
 DESIGN_IDS = {
     "os-support", "firewall", "antivirus", "file-sharing", "network", "meeting-app", "camera",
@@ -57,7 +58,7 @@ def test_every_code_a_probe_returns_has_a_message_and_remediation() -> None:
 
 
 def test_validation_names_file_and_field(tmp_path: Path) -> None:
-    good = tomllib.loads((data_dir("checks") / "load.toml").read_text())
+    good = tomllib.loads((shipped_dir("checks") / "load.toml").read_text())
     for field, bad in [
         ("title", {"ja": "x"}),
         ("articles", []),
@@ -78,7 +79,7 @@ def test_broken_catalogue_folder(tmp_path: Path) -> None:
 
 def test_file_name_must_match_id(tmp_path: Path) -> None:
     (tmp_path / "catalogue.toml").write_text('version = "1"\nas_of = "2026-01-01"\n')
-    source = (data_dir("checks") / "load.toml").read_text()
+    source = (shipped_dir("checks") / "load.toml").read_text()
     (tmp_path / "camera.toml").write_text(source)
     with pytest.raises(CatalogueError, match="field 'id' is 'load'"):
         load_catalogue(tmp_path)
@@ -99,7 +100,7 @@ def test_digest_changes_with_content(tmp_path: Path) -> None:
     import shutil
 
     copy = tmp_path / "checks"
-    shutil.copytree(data_dir("checks"), copy)
+    shutil.copytree(shipped_dir("checks"), copy)
     before = load_catalogue(copy).digest
     load_catalogue.cache_clear()
     (copy / "load.toml").write_text((copy / "load.toml").read_text() + "\n# changed\n")
@@ -171,7 +172,7 @@ def test_remediation_is_polite_and_concrete(check_id: str) -> None:
 @pytest.mark.parametrize("check_id", NEW_CHECKS)
 def test_every_threshold_has_a_comment_naming_its_source(check_id: str) -> None:
     """Comments are not data, so read the file: each threshold sits under a sourced comment."""
-    lines = (data_dir("checks") / f"{check_id}.toml").read_text().splitlines()
+    lines = (shipped_dir("checks") / f"{check_id}.toml").read_text().splitlines()
     start = lines.index("[thresholds]") + 1
     comment: list[str] = []
     keys = 0
@@ -214,7 +215,7 @@ def test_declared_statuses_match_what_implemented_probes_return() -> None:
 
 def _copy(tmp_path: Path) -> Path:
     copy = tmp_path / "checks"
-    shutil.copytree(data_dir("checks"), copy)
+    shutil.copytree(shipped_dir("checks"), copy)
     return copy
 
 
@@ -258,7 +259,7 @@ def test_a_table_that_is_not_toml_is_named(tmp_path: Path) -> None:
 
 
 def test_a_message_system_must_be_known() -> None:
-    good = tomllib.loads((data_dir("checks") / "network.toml").read_text())
+    good = tomllib.loads((shipped_dir("checks") / "network.toml").read_text())
     good["messages"]["metered"]["systems"] = ["android"]
     with pytest.raises(CatalogueError, match=r"x\.toml: field 'messages\.metered\.systems'"):
         parse_check(good, "x.toml")
@@ -357,7 +358,7 @@ def test_office_profile_decides_every_antivirus_family_with_a_reason() -> None:
 
 def test_the_docs_list_every_outcome_code_with_its_status() -> None:
     """docs/catalogue.md is the probes' specification: it must not drift from the catalogue."""
-    docs = (data_dir("checks").parent / "docs" / "catalogue.md").read_text()
+    docs = (shipped_dir("checks").parent / "docs" / "catalogue.md").read_text()
     for spec in load_catalogue().ordered():
         section = docs.split(f"### {spec.id}\n", 1)[1].split("\n### ", 1)[0]
         for code, status in spec.statuses.items():

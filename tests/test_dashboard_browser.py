@@ -173,6 +173,7 @@ def test_a_counselors_day(site: Site, driver: Any, tmp_path: Path) -> None:
     driver.find_element(By.LINK_TEXT, "山田 太郎").click()
     wait_for(driver, "h1", "予約の詳細")
     assert "手話通訳者が同席します" in driver.find_element(By.TAG_NAME, "main").text
+    driver.find_element(By.CSS_SELECTOR, "details.as-written > summary").click()
     frame = driver.find_element(By.CSS_SELECTOR, "iframe.report")
     assert frame.get_attribute("sandbox") == ""
     browser.screenshot(driver, "03-booking")

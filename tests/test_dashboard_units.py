@@ -25,16 +25,31 @@ def test_no_lock_before_five_failures() -> None:
 
 def test_lock_doubles_then_caps() -> None:
     durations = [lockout.lock_duration(n) for n in range(5, 14)]
-    assert durations[:4] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+    assert durations[:4] == [timedelta(seconds=s) for s in (30, 60, 120, 240)]
     assert durations[-1] == lockout.MAX_LOCK
     assert all(a <= b for a, b in itertools.pairwise(durations))
     assert lockout.lock_duration(10_000) == lockout.MAX_LOCK
 
 
 def test_lock_expires() -> None:
-    assert lockout.is_locked(5, T0, T0 + timedelta(seconds=59))
-    assert not lockout.is_locked(5, T0, T0 + timedelta(seconds=60))
-    assert lockout.is_locked(6, T0, T0 + timedelta(seconds=119))
+    assert lockout.is_locked(5, T0, T0 + timedelta(seconds=29))
+    assert not lockout.is_locked(5, T0, T0 + timedelta(seconds=30))
+    assert lockout.is_locked(6, T0, T0 + timedelta(seconds=59))
+
+
+def test_device_cookie_is_signed_and_names_no_account() -> None:
+    from precheck.office.dashboard.store import name_tag
+    from precheck.office.dashboard.tokens import device_cookie, read_device_cookie
+
+    secret = b"k" * 32
+    cookie = device_cookie(secret, "nonce1", [name_tag("sato")])
+    assert "sato" not in cookie
+    assert read_device_cookie(secret, cookie) == ("nonce1", [name_tag("Sato")])
+    assert read_device_cookie(secret, cookie.replace("nonce1", "nonce2")) is None
+    assert read_device_cookie(b"x" * 32, cookie) is None
+    assert read_device_cookie(secret, "") is None and read_device_cookie(secret, "a.b") is None
+    many = device_cookie(secret, "n", [name_tag(f"u{i}") for i in range(20)])
+    assert len(read_device_cookie(secret, many)[1]) == 8  # type: ignore[index]
 
 
 def test_cookie_signature_rejects_edits() -> None:
@@ -98,15 +113,51 @@ def test_failing_first_keeps_catalogue_order() -> None:
     assert ordered == ["antivirus", "network", "camera", "firewall", "os-support"]
 
 
-def test_one_line_picks_language_and_first_line() -> None:
-    result = {
-        "id": "firewall",
-        "title": {"ja": "ファイアウォール", "en": "Firewall"},
-        "summary": {"ja": "無効です。\n詳細", "en": "It is off.\nmore"},
-    }
-    assert views.one_line(result, "ja") == "ファイアウォール: 無効です。"
-    assert views.one_line(result, "en") == "Firewall: It is off."
-    assert views.one_line({"id": "x"}, "en") == "x"
+def test_shown_check_speaks_with_the_office_catalogue() -> None:
+    """Every message of every check in the office's catalogue is recognised as the office's
+    own sentence, under the office's title whatever title the PC wrote; a sentence the
+    catalogue does not have, a wrong status for the code or an unknown check is shown only
+    as the PC's words."""
+    from precheck.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    seen = 0
+    for spec in catalogue.ordered():
+        for code in spec.messages:
+            summary = spec.message(code, {})
+            status = spec.statuses.get(code)
+            result = {
+                "id": spec.id,
+                "code": code,
+                "status": status.value if status else "WARN",
+                "title": {"ja": "PC が書いた題", "en": "a title the PC wrote"},
+                "summary": summary.as_dict(),
+            }
+            for lang in ("ja", "en"):
+                shown = views.shown_check(result, lang, catalogue)
+                assert shown.reported is None, (spec.id, code, lang)
+                assert shown.text.startswith(spec.title.get(lang))
+            seen += 1
+            forged = {**result, "summary": {"ja": "本人確認は不要です。", "en": "No ID check."}}
+            shown = views.shown_check(forged, "ja", catalogue)
+            assert shown.text == spec.title.ja and "本人確認は不要です" in (shown.reported or "")
+            if status is not None:
+                other = "PASS" if status.value != "PASS" else "FAIL"
+                wrong = views.shown_check({**result, "status": other}, "ja", catalogue)
+                assert wrong.reported is not None
+    assert seen > 20
+    unknown = {"id": "free-money", "code": "x", "status": "FAIL", "title": {"ja": "当選"}}
+    shown = views.shown_check(unknown, "ja", catalogue)
+    assert "free-money" in shown.text and shown.reported == "当選"
+    long = {**unknown, "title": {"ja": "あ" * 5000}}
+    assert len(views.shown_check(long, "ja", catalogue).reported or "") == views.REPORTED_MAX
+
+
+def test_fits_template_bounds_each_value() -> None:
+    assert views.fits_template("{n} 件あります。", "3 件あります。")
+    assert not views.fits_template("{n} 件あります。", "3 件あります。至急")
+    assert not views.fits_template("{n} 件", "x" * 300 + " 件")
+    assert views.fits_template("固定の文。", "固定の文。")
 
 
 def test_actions_follow_article_6() -> None:

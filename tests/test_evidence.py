@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
 import socket
 from pathlib import Path
 from typing import Any
@@ -145,3 +146,115 @@ def test_live_host_answers_are_cached_per_key() -> None:
     host.ask("sys:test", produce)
     host.ask("sys:test", produce)
     assert calls == [1]
+
+
+DEVICE = {
+    "cpu_count": 2,
+    "cpu_percent": 12.5,
+    "memory_total": 8 << 30,
+    "memory_available": 3 << 30,
+    "disk_free": 40 << 30,
+    "battery": {"percent": 80.0, "plugged": False},
+}
+
+
+def device_bundle(device: Any) -> dict[str, Any]:
+    from tests.bundles import linux_bundle, ok
+
+    return linux_bundle({"sys:device": ok(device)})
+
+
+def test_this_machines_device_answer_and_empty_values_have_the_shape() -> None:
+    from precheck.host import live
+    from precheck.host.evidence import validate_bundle
+
+    validate_bundle(device_bundle(live.device_stats()), "live")
+    validate_bundle(device_bundle({**DEVICE, "battery": None, "disk_free": None}), "desktop")
+    validate_bundle(device_bundle({**DEVICE, "cpu_count": None, "cpu_percent": 100}), "edge")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"cpu_count": "2"},
+        {"cpu_count": True},
+        {"cpu_count": 0},
+        {"cpu_count": 2.5},
+        {"cpu_percent": 100.5},
+        {"cpu_percent": -1},
+        {"cpu_percent": "12"},
+        {"cpu_percent": float("nan")},
+        {"cpu_percent": None},
+        {"memory_total": -1},
+        {"memory_available": "3G"},
+        {"disk_free": -1},
+        {"battery": {"percent": "80", "plugged": True}},
+        {"battery": {"percent": 180, "plugged": True}},
+        {"battery": {"percent": 80}},
+        {"battery": "full"},
+    ],
+)
+def test_malformed_device_answer_is_refused_naming_the_entry(change: dict[str, Any]) -> None:
+    from precheck.host import EvidenceError
+    from precheck.host.evidence import validate_bundle
+
+    with pytest.raises(EvidenceError) as caught:
+        validate_bundle(device_bundle({**DEVICE, **change}), "bundle.json")
+    assert caught.value.code == "shape"
+    assert caught.value.params == {"path": "bundle.json", "key": "sys:device"}
+
+
+def test_replay_of_a_string_cpu_count_exits_2_naming_file_and_entry(
+    tmp_path: Path, recorded: tuple[Path, dict[str, Any]]
+) -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["entries"]["sys:device"]["ok"]["cpu_count"] = "2"
+
+    result = precheck("replay", corrupt(tmp_path, recorded[0], change))
+    assert result.returncode == 2
+    assert "bad.json" in result.stderr and "'sys:device'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_entry_names_the_file(
+    tmp_path: Path, recorded: tuple[Path, dict[str, Any]]
+) -> None:
+    result = precheck(
+        "replay", corrupt(tmp_path, recorded[0], lambda d: d["entries"].pop("sys:now"))
+    )
+    assert result.returncode == 2
+    assert f"{tmp_path / 'bad.json'}: the evidence has no answer for 'sys:now'" in result.stderr
+
+
+ENGLISH_PHRASE = re.compile(r"[A-Za-z]+[ ,]+[A-Za-z]+")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["entries"].pop("sys:platform"),
+        lambda d: d["entries"].update({"sys:now": {"ok": "yesterday"}}),
+        lambda d: d["entries"].update({"sys:device": {"neither": 1}}),
+        lambda d: d.update({"version": 99}),
+        lambda d: d.update({"format": "other"}),
+        lambda d: d.update({"entries": []}),
+        lambda d: d["entries"].update({"x": 1}),
+        "{not json",
+        "\xff",
+        None,
+    ],
+)
+def test_replay_errors_in_japanese_carry_no_english(
+    tmp_path: Path, recorded: tuple[Path, dict[str, Any]], change: Any
+) -> None:
+    if callable(change):
+        path = corrupt(tmp_path, recorded[0], change)
+    else:
+        path = tmp_path / "bad.json"
+        if change is not None:
+            path.write_bytes(change.encode("latin-1"))
+    result = precheck("replay", path, lang="ja")
+    assert result.returncode == 2
+    message = result.stderr.replace(str(path), "")
+    assert "証跡" in message or "項目" in message
+    assert not ENGLISH_PHRASE.search(message), message

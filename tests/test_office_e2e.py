@@ -25,9 +25,9 @@ BATCH = 40
 
 
 def _profile_with_intake(folder: Path, url: str) -> Path:
-    from precheck.resources import data_dir
+    from precheck.resources import shipped_dir
 
-    text = (data_dir("checks") / "profiles" / "hellowork-tonami.toml").read_text("utf-8")
+    text = (shipped_dir("checks") / "profiles" / "hellowork-tonami.toml").read_text("utf-8")
     text = re.sub(r'(\[intake\][^\[]*?)url = ""', rf'\1url = "{url}/api/v1/bookings"', text)
     assert url in text
     path = folder / "office-profile.toml"
@@ -71,7 +71,7 @@ def test_book_through_the_service_then_survive_a_crash_mid_batch(
 ) -> None:
     from precheck.booking import outbox
     from precheck.booking.rules import next_bookable
-    from precheck.catalogue import ui_text
+    from precheck.messages import ui_text
 
     folder = tmp_path / "office"
     serve_args = (

@@ -120,13 +120,13 @@ def test_purge_command_from_cron(office_database_url: str, tmp_path: Path) -> No
 
 def test_purge_uses_the_profile_retention(tmp_path: Path) -> None:
     from precheck.office.settings import sqlite_url
-    from precheck.resources import data_dir
+    from precheck.resources import shipped_dir
 
     folder = tmp_path / "office"
     context = _open(sqlite_url(folder), folder)
     _book(context, datetime.now(UTC) - timedelta(days=45))
     context.database.dispose()
-    text = (data_dir("checks") / "profiles" / "hellowork-tonami.toml").read_text("utf-8")
+    text = (shipped_dir("checks") / "profiles" / "hellowork-tonami.toml").read_text("utf-8")
     profile = tmp_path / "office-profile.toml"
     profile.write_text(text.replace("days_after_session = 30", "days_after_session = 90"))
     kept = _cli("purge", "--data-dir", str(folder), "--profile", str(profile))

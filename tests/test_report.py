@@ -6,29 +6,26 @@ import copy
 import json
 import os
 import re
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from precheck.catalogue import load_catalogue, ui_text
+from precheck.catalogue import load_catalogue
 from precheck.fsutil import WriteError
 from precheck.jobseeker import number_hash
+from precheck.messages import ui_text
 from precheck.model import CheckResult
-from precheck.report import (
-    ReportError,
-    latest_report,
-    render_html,
-    report_bytes,
-    verify_file,
-    verify_report,
-    write_report,
-)
 from precheck.report.device import device_id, machine_id, parse_machine_id
 from precheck.report.format import MAX_REPORT_BYTES, schema_errors
+from precheck.report.html import render_html
 from precheck.report.keys import KEY_FILE, SALT_FILE, load_device_key
-from precheck.report.verify import read_limited
+from precheck.report.make import ReportError
+from precheck.report.store import latest_report, report_bytes, write_report
+from precheck.report.verify import read_limited, verify_file, verify_report
 from tests.reports import live_run, new_key, resign, signed
 
 
@@ -94,11 +91,15 @@ def test_job_seeker_number_is_carried_as_its_hash_only() -> None:
 
 def test_device_summary_without_the_load_check_comes_from_the_host() -> None:
     from precheck.host import LiveHost
-    from precheck.report import make_report
-    from precheck.runner import run_checks
+    from precheck.report.make import make_report
+    from precheck.runner import RunResult, run_checks
 
     _, catalogue, profile = live_run()
-    run = run_checks(LiveHost(), catalogue, profile=profile, only=["os-support"])
+    partial = run_checks(LiveHost(), catalogue, profile=profile, only=["os-support"])
+    with pytest.raises(ReportError, match="partial run cannot be signed"):
+        make_report(partial, catalogue, profile)
+    # as a run whose load check gave no facts (e.g. it timed out): nothing else left out
+    run = RunResult(results=partial.results, system=partial.system)
     host = LiveHost()
     report = make_report(run, catalogue, profile, host=host)
     platform = host.platform()
@@ -378,6 +379,16 @@ def test_latest_report_is_the_newest_valid_one(tmp_path: Path) -> None:
     assert expired.exists()
 
 
+def test_latest_report_for_a_number_passes_over_newer_ones_of_others(tmp_path: Path) -> None:
+    folder = tmp_path / "r"
+    now = datetime.now().astimezone()
+    mine, _ = write_report(signed(now=now - timedelta(days=2), job_seeker_number="12345-1"), folder)
+    write_report(signed(now=now - timedelta(hours=2), job_seeker_number="54321-1"), folder)
+    write_report(signed(now=now - timedelta(hours=1)), folder)  # made without a number
+    assert latest_report(folder, job_seeker_number="１２３４５－１") == mine
+    assert latest_report(folder, job_seeker_number="99999-9") is None
+
+
 # -- HTML -----------------------------------------------------------------------------------
 
 
@@ -424,3 +435,36 @@ def test_html_banner_tells_the_verification_state() -> None:
 
 def test_catalogue_digest_in_report_is_the_shipped_one() -> None:
     assert signed()["catalogue"]["digest"] == load_catalogue().digest
+
+
+def test_verifying_a_report_loads_nothing_that_makes_one() -> None:
+    """The office service and `precheck verify` import the verifier only: in a fresh process,
+    importing it and verifying a real report loads no runner, probe, Host, catalogue loader or
+    slow hardware library (the split of issue 15, item 9)."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from precheck.report.verify import verify_report\n"
+        "state = verify_report(Path(sys.argv[1]).read_bytes()).state\n"
+        "import precheck.office.api, precheck.office.dashboard.site\n"
+        "print(state)\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    example = Path(__file__).resolve().parents[1] / "reports" / "examples" / "example-report.json"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(example)], capture_output=True, text=True, check=True
+    )
+    state, modules = done.stdout.splitlines()
+    assert state in ("valid", "expired")  # the example ages; verifying it is what counts
+    loaded = set(modules.split())
+    assert "precheck.report.verify" in loaded and "precheck.report.sign" in loaded
+    for heavy in (
+        "precheck.runner",
+        "precheck.probes",
+        "precheck.host",
+        "precheck.report.make",
+        "psutil",
+        "cpuinfo",
+        "cv2",
+    ):
+        assert heavy not in loaded, f"verifying loaded {heavy}"

@@ -11,7 +11,7 @@ import pytest
 
 from precheck import exitcodes
 from precheck.cli import main
-from precheck.report import report_bytes
+from precheck.report.store import report_bytes
 from tests.conftest import run_precheck
 from tests.reports import new_key, resign, signed
 
@@ -125,6 +125,10 @@ def test_verify_many_files_gives_rows_a_summary_and_json(
     rows = out.splitlines()
     assert rows[0].split()[:2] == ["state", "file"]
     assert rows[1].startswith("✓ valid") and "good.json" in rows[1]
+    assert "skipped" in rows[0]
+    results = json.loads(good.read_bytes())["results"]
+    skipped = sum(r["status"] == "SKIPPED" for r in results)  # counted from the file itself
+    assert f"  {skipped}/{len(results)}  " in rows[1]
     assert rows[2].startswith("✗ invalid signature") and "tampered.json" in rows[2]
     assert "No such file" in rows[3]
     assert "1 of 3 valid." in out
@@ -178,6 +182,33 @@ def test_show_html_writes_the_page(tmp_path: Path, capsys: pytest.CaptureFixture
     blocked = tmp_path / "file"
     blocked.write_text("x")
     assert main(["show", str(path), "--html", str(blocked / "p.html")]) == exitcodes.WRITE_FAILED
+    assert str(blocked) in capsys.readouterr().err
+
+
+def test_show_html_does_not_create_a_missing_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "r.json"
+    path.write_bytes(report_bytes(signed()))
+    typo = tmp_path / "Documnets" / "sub"
+    code = main(["show", str(path), "--html", str(typo / "page.html"), "--lang", "en"])
+    assert code == exitcodes.WRITE_FAILED
+    assert f"there is no folder {typo}" in capsys.readouterr().err
+    assert not (tmp_path / "Documnets").exists()
+
+
+def test_show_html_write_error_names_the_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "r.json"
+    path.write_bytes(report_bytes(signed()))
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "page.html").mkdir()  # the page's name is taken by a folder: even root fails
+    code = main(["show", str(path), "--html", str(locked / "page.html"), "--lang", "ja"])
+    assert code == exitcodes.WRITE_FAILED
+    err = capsys.readouterr().err
+    assert f"フォルダー {locked} に保存できませんでした" in err
 
 
 def test_show_never_renders_a_tampered_report(
@@ -193,3 +224,24 @@ def test_show_never_renders_a_tampered_report(
     assert code == exitcodes.SOME_INVALID
     assert "invalid signature" in out and "trust me" not in out
     assert not out_file.exists()
+
+
+def test_show_does_not_vouch_for_the_key_status_a_signer_wrote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A brand-new key whose report claims "existing": show repeats the claim as the report's
+    own word and says where continuity is known; it never says "same key as before"."""
+    report = signed(key=new_key("existing"))
+    path = tmp_path / "r.json"
+    path.write_bytes(report_bytes(report))
+    assert main(["show", str(path), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "same key as before" not in out
+    assert "the report states: a key used before" in out
+    assert "earlier reports of the same job seeker number" in out
+    assert main(["show", str(path), "--lang", "ja"]) == 0
+    out = capsys.readouterr().out
+    assert "以前と同じ鍵" not in out and "報告書の記載: 以前から使っている鍵" in out
+    page = tmp_path / "page.html"
+    assert main(["show", str(path), "--html", str(page), "--lang", "en"]) == 0
+    assert "same key as before" not in page.read_text(encoding="utf-8")

@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 
 from precheck.host import load_bundle
-from precheck.report import render_html, verify_report
 from precheck.report.format import parse_time, schema_errors
-from precheck.resources import data_dir
+from precheck.report.html import render_html
+from precheck.report.verify import verify_report
+from precheck.resources import shipped_dir
 from tests.reports import signed
 
-EXAMPLES = data_dir("reports") / "examples"
+EXAMPLES = shipped_dir("reports") / "examples"
 STALE = "reports/examples are stale: run .venv/bin/python bench/make_examples.py"
 
 

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from precheck.cli import main
-from precheck.report import report_bytes, verify_report
-from precheck.report.verify import STATES
+from precheck.report.store import report_bytes
+from precheck.report.verify import STATES, verify_report
 from tests.reports import new_key, signed
 
 Path_ = tuple[str | int, ...]
@@ -313,3 +313,34 @@ def test_cli_rejects_mutated_files_plainly(
     assert out.count("✗ ") == len(files)
     assert f"0 of {len(files)} valid." in out
     assert "too large" in out and "not valid JSON" in out
+
+
+def test_compiled_schema_check_agrees_with_jsonschema(report: dict[str, Any]) -> None:
+    """The fast compiled check (fastjsonschema) and jsonschema, the reference implementation of
+    the schema's draft, give the same yes/no on the real report and on every generated change
+    of it, so speeding verification up did not loosen it. The changes include the ones where
+    Python equality is loose (True vs 1, 1.0 vs 1, "1" vs 1)."""
+    import fastjsonschema
+
+    from precheck.report import format as report_format
+
+    reference = report_format._validator()
+    compiled = report_format._compiled()
+
+    def compiled_ok(value: Any) -> bool:
+        try:
+            compiled(value)
+        except fastjsonschema.JsonSchemaValueException:
+            return False
+        return True
+
+    assert reference.is_valid(report) and compiled_ok(report)
+    refused = 0
+    for what, mutate in mutations(report):
+        mutated = copy.deepcopy(report)
+        mutate(mutated)
+        expected = reference.is_valid(mutated)
+        assert compiled_ok(mutated) == expected, f"the two schema checks disagree after: {what}"
+        assert (report_format.schema_errors(mutated) == []) == expected, what
+        refused += not expected
+    assert refused > 100

@@ -17,8 +17,10 @@ import sys
 from pathlib import Path
 
 from precheck import exitcodes
-from precheck.report import render_html, report_bytes, verify_file
 from precheck.report.device import machine_id
+from precheck.report.html import render_html
+from precheck.report.store import report_bytes
+from precheck.report.verify import verify_file
 from tests.conftest import need
 from tests.reports import signed
 from tests.test_evidence import identifiers

@@ -21,7 +21,6 @@ def doubles(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("doubles")
 def test_a_hung_probe_is_cut_off_and_the_run_finishes() -> None:
     catalogue = load_catalogue()
-    timeout = catalogue.checks["firewall"].timeout * 0.1
     started = time.monotonic()
     run = run_checks(
         LiveHost(), catalogue, only=["firewall", "antivirus", "os-support"], timeout_scale=0.1
@@ -30,7 +29,9 @@ def test_a_hung_probe_is_cut_off_and_the_run_finishes() -> None:
     by_id = {r.id: r for r in run.results}
     assert by_id["firewall"].status is Status.UNKNOWN
     assert by_id["firewall"].code == "unknown-timeout"
-    assert elapsed < timeout + 1.0
+    # The hung probe's command sleeps 60 s: finishing well before that proves it was cut off,
+    # without betting on how fast a busy machine gets from the deadline to the end.
+    assert elapsed < 30
     assert by_id["antivirus"].status is Status.UNKNOWN
     assert by_id["antivirus"].code == "unknown-error"
     assert "ValueError" in by_id["antivirus"].summary.en

@@ -20,7 +20,7 @@ KEYS = ("name", "job_seeker_number", "email", "phone", "slots", "topic", "interp
 
 
 def draft_path() -> Path:
-    return paths.data_dir() / "booking-draft.json"
+    return paths.user_data_dir() / "booking-draft.json"
 
 
 def save_draft(values: dict[str, Any]) -> Path:

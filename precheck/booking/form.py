@@ -18,8 +18,8 @@ from datetime import datetime
 from typing import Any
 
 from precheck.booking import rules
-from precheck.catalogue import ui_text
 from precheck.jobseeker import normalize_job_seeker_number
+from precheck.messages import ui_text
 from precheck.model import Text
 
 SHORT_LOWER_PART = 6

@@ -15,7 +15,7 @@ from typing import Any
 
 from precheck import __version__
 from precheck.booking import rules
-from precheck.catalogue import ui_text
+from precheck.messages import ui_text
 
 REMINDER_MINUTES = 30
 """Time to start the meeting app and re-run the check before the session."""

@@ -22,7 +22,7 @@ from typing import Any
 from precheck import __version__
 from precheck.booking import rules
 from precheck.booking.form import Booking
-from precheck.catalogue import ui_text
+from precheck.messages import ui_text
 from precheck.model import Text
 
 _WEEKDAYS_JA = "月火水木金土日"

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from precheck import __version__, paths
-from precheck.catalogue import ui_text
 from precheck.fsutil import write_atomic
+from precheck.messages import ui_text
 from precheck.model import Text
 
 ATTEMPTS = 4
@@ -97,7 +97,7 @@ class OutboxError(Exception):
 
 
 def outbox_dir() -> Path:
-    return paths.data_dir() / "outbox"
+    return paths.user_data_dir() / "outbox"
 
 
 def _now() -> str:

@@ -20,7 +20,7 @@ from typing import Any
 from precheck import __version__
 from precheck.booking import rules
 from precheck.booking.form import Booking, FieldError, validate_fields
-from precheck.catalogue import ui_text
+from precheck.messages import ui_text
 
 SCHEMA = "precheck-booking/1"
 """Bumped only for an incompatible change; the office refuses schemas it does not know."""

@@ -25,7 +25,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from precheck.catalogue import ui_text
+from precheck.messages import ui_text
 from precheck.model import Text
 
 MAX_CHOICES = 2

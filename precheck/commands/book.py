@@ -91,7 +91,7 @@ class Console:
         print(self.text(key, **params), file=self.out)
 
     def text(self, key: str, **params: Any) -> str:
-        from precheck.catalogue import ui_text
+        from precheck.messages import ui_text
 
         return ui_text(key, **params).get(self.lang)
 
@@ -110,8 +110,8 @@ class Console:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from precheck.catalogue import ui_text
     from precheck.i18n import pick_lang
+    from precheck.messages import ui_text
     from precheck.profile import ProfileError, load_profile
 
     lang = pick_lang(args.lang)
@@ -120,6 +120,15 @@ def execute(args: argparse.Namespace) -> int:
     except ProfileError as exc:
         print(ui_text("error.profile", detail=str(exc)).get(lang), file=sys.stderr)
         return exitcodes.USAGE
+    if args.to is not None:
+        from precheck.booking.form import normalize_email
+
+        address = normalize_email(args.to)
+        if address is None:  # a list, a header or a typo would go into the To: line as is
+            shown = " ".join(str(args.to).split())[:80]
+            print(ui_text("booking.cli.bad-to", value=shown).get(lang), file=sys.stderr)
+            return exitcodes.USAGE
+        args.to = address
     given = _from_args(args)
     missing = [
         option
@@ -341,8 +350,9 @@ def _report_for(
     code when no report could be made.
     """
     from precheck.booking.mail import ReportFiles
-    from precheck.report import latest_report, render_html, verify_report
-    from precheck.report.verify import read_limited
+    from precheck.report.html import render_html
+    from precheck.report.store import latest_report
+    from precheck.report.verify import read_limited, verify_report
 
     def attach(path: Path) -> ReportFiles | None:
         try:
@@ -361,14 +371,14 @@ def _report_for(
             state=verification.state,
         )
 
-    path = latest_report()
+    path = latest_report(job_seeker_number=number)
     found = attach(path) if path is not None else None
     if found is not None and found.state == "valid":
         console.say("booking.report.using", path=path)
         return found
     console.say("booking.report.running")
     code = _fresh_report(args, number, console)
-    path = latest_report()
+    path = latest_report(job_seeker_number=number)
     found = attach(path) if path is not None else None
     if code not in (exitcodes.READY, exitcodes.NOT_READY) or found is None:
         console.say("booking.report.failed", code=code)
@@ -427,13 +437,21 @@ def _hand_off(
 
     console.say("booking.done.saved", eml=eml_path, ics=ics_path)
     for index, slot in enumerate(booking.slots, start=1):
-        limits = booking_rules.deadlines(slot, profile)
         console.say(
-            "booking.done.deadline",
+            "booking.done.choice",
             choice=index,
             slot=mail.describe_slot(slot, profile, console.lang),
-            deadline=limits.email_by.strftime("%Y-%m-%d %H:%M"),
         )
+    # One email carries every choice, so it must meet the earliest of their deadlines.
+    due, choice = min(
+        (booking_rules.deadlines(slot, profile).email_by, index)
+        for index, slot in enumerate(booking.slots, start=1)
+    )
+    console.say(
+        "booking.done.deadline-earliest" if len(booking.slots) > 1 else "booking.done.deadline",
+        choice=choice,
+        deadline=due.strftime("%Y-%m-%d %H:%M"),
+    )
     console.say("booking.done.verdict", verdict=mail.verdict_text(report).get(console.lang))
     address = to or str(profile.get("contact", {}).get("booking_email", ""))
     if not address:

@@ -18,8 +18,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from precheck.catalogue import CatalogueError, load_catalogue, ui_text
+    from precheck.catalogue import CatalogueError, load_catalogue
     from precheck.i18n import pick_lang
+    from precheck.messages import ui_text
     from precheck.probes import PROBES
 
     lang = pick_lang(args.lang)

@@ -28,6 +28,10 @@ SUBCOMMANDS: dict[str, str] = {
     "purge": "precheck.commands.office_purge",
     "add-user": "precheck.commands.office_add_user",
     "remove-user": "precheck.commands.office_remove_user",
+    "unlock": "precheck.commands.office_unlock",
+    "set-password": "precheck.commands.office_set_password",
+    "backup": "precheck.commands.office_backup",
+    "restore": "precheck.commands.office_restore",
 }
 """Sub-command name -> module with `HELP`, `configure(parser)` and `execute(args) -> int`."""
 
@@ -42,8 +46,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from precheck.catalogue import ui_text
     from precheck.i18n import pick_lang
+    from precheck.messages import ui_text
 
     for name in EXTRA_MODULES:
         try:
@@ -80,8 +84,8 @@ def add_database_options(parser: argparse.ArgumentParser) -> None:
 def open_office(args: argparse.Namespace, **overrides: object) -> tuple[Settings, Database] | int:
     """Settings and the migrated database from the common options, or an exit code after a
     message in the user's language."""
-    from precheck.catalogue import ui_text
     from precheck.i18n import pick_lang
+    from precheck.messages import ui_text
     from precheck.office.db import DatabaseError, open_database
     from precheck.office.settings import SettingsError, make_settings
 
@@ -114,7 +118,7 @@ def display_url(url: str) -> str:
 
 def account_refused(exc: AccountError, lang: str) -> int:
     """Say why an account was not changed; the exit code for it."""
-    from precheck.catalogue import ui_text
+    from precheck.messages import ui_text
 
     print(ui_text(exc.key, **exc.params).get(lang), file=sys.stderr)
     return exitcodes.OFFICE_ACCOUNT
@@ -125,7 +129,7 @@ def change_account(
 ) -> int:
     """Open the office database, make one account change, and say how it went: add-user and
     remove-user end the same way."""
-    from precheck.catalogue import ui_text
+    from precheck.messages import ui_text
     from precheck.office.dashboard.accounts import AccountError
 
     opened = open_office(args)

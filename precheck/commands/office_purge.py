@@ -25,9 +25,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def execute(args: argparse.Namespace) -> int:
     import sys
 
-    from precheck.catalogue import ui_text
     from precheck.commands.office import open_office
     from precheck.i18n import pick_lang
+    from precheck.messages import ui_text
     from precheck.office.purge import purge
 
     lang = pick_lang(args.lang)

@@ -18,7 +18,16 @@ HELP = "予約受付サービスを起動 / start the booking intake service"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     from precheck.commands.office import add_database_options
-    from precheck.office.settings import DEFAULT_HOST, DEFAULT_PORT, RATE_BURST, RATE_PER_SECOND
+    from precheck.office.settings import (
+        BODY_TIMEOUT,
+        DEFAULT_HOST,
+        DEFAULT_PORT,
+        HEADER_TIMEOUT,
+        MAX_CONNECTIONS,
+        MAX_IN_FLIGHT,
+        RATE_BURST,
+        RATE_PER_SECOND,
+    )
 
     add_database_options(parser)
     parser.add_argument(
@@ -45,6 +54,31 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=RATE_BURST,
         metavar="N",
         help=f"bookings one client may send at once (default: {RATE_BURST})",
+    )
+    limits = parser.add_argument_group("slow clients and overload (docs/deploy.md)")
+    limits.add_argument(
+        "--header-timeout",
+        type=float,
+        metavar="S",
+        help=f"seconds a request's headers may take, else 408 (default: {HEADER_TIMEOUT:g})",
+    )
+    limits.add_argument(
+        "--body-timeout",
+        type=float,
+        metavar="S",
+        help=f"seconds a request's body may take, else 408 (default: {BODY_TIMEOUT:g})",
+    )
+    limits.add_argument(
+        "--max-connections",
+        type=int,
+        metavar="N",
+        help=f"open connections; more get 503 (default: {MAX_CONNECTIONS})",
+    )
+    limits.add_argument(
+        "--max-in-flight",
+        type=int,
+        metavar="N",
+        help=f"requests handled at once; more get 503 + Retry-After (default: {MAX_IN_FLIGHT})",
     )
     parser.add_argument(
         "--forwarded-allow-ips",
@@ -90,9 +124,9 @@ def execute(args: argparse.Namespace) -> int:
     import socket
     import ssl
 
-    from precheck.catalogue import ui_text
     from precheck.commands.office import display_url, open_office
     from precheck.i18n import pick_lang
+    from precheck.messages import ui_text
 
     lang = pick_lang(args.lang)
 
@@ -114,7 +148,15 @@ def execute(args: argparse.Namespace) -> int:
         say("office.bad-port", port=args.port)
         return exitcodes.USAGE
 
-    opened = open_office(args, rate_per_second=args.rate, rate_burst=args.burst)
+    opened = open_office(
+        args,
+        rate_per_second=args.rate,
+        rate_burst=args.burst,
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+        max_connections=args.max_connections,
+        max_in_flight=args.max_in_flight,
+    )
     if isinstance(opened, int):
         return opened
     settings, database = opened
@@ -132,6 +174,7 @@ def execute(args: argparse.Namespace) -> int:
     import uvicorn
 
     from precheck.office.app import create_app
+    from precheck.office.server import uvicorn_options
 
     scheme = "https" if args.tls_cert else "http"
     base = _url(scheme, args.host, sock.getsockname()[1])
@@ -165,6 +208,7 @@ def execute(args: argparse.Namespace) -> int:
         server_header=False,
         log_config=_log_config(),
         timeout_graceful_shutdown=10,
+        **uvicorn_options(settings),
     )
     # uvicorn shuts down gracefully, then re-raises Ctrl+C: for a service that is a clean stop.
     with contextlib.suppress(KeyboardInterrupt):

@@ -21,9 +21,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def execute(args: argparse.Namespace) -> int:
     from precheck.booking import outbox
-    from precheck.catalogue import ui_text
     from precheck.fsutil import WriteError
     from precheck.i18n import pick_lang
+    from precheck.messages import ui_text
 
     lang = pick_lang(args.lang)
 

@@ -24,13 +24,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from precheck.catalogue import ui_text
     from precheck.host import EvidenceError, ReplayHost, load_bundle
     from precheck.i18n import pick_lang
+    from precheck.messages import ui_text
 
     try:
         bundle = load_bundle(args.file)
     except EvidenceError as exc:
-        print(ui_text("error.evidence", detail=str(exc)).get(pick_lang(args.lang)), file=sys.stderr)
+        print(
+            ui_text("error.evidence", detail=exc.text()).get(pick_lang(args.lang)), file=sys.stderr
+        )
         return exitcodes.USAGE
-    return check_and_report(ReplayHost(bundle), args)
+    return check_and_report(ReplayHost(bundle, str(args.file)), args)

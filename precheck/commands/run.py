@@ -60,8 +60,8 @@ def execute(args: argparse.Namespace) -> int:
     recorder = RecordingHost() if args.save_evidence else None
     code = check_and_report(recorder or LiveHost(), args, sign=not args.no_report)
     if recorder is not None and code in (exitcodes.READY, exitcodes.NOT_READY):
-        from precheck.catalogue import ui_text
         from precheck.fsutil import WriteError
+        from precheck.messages import ui_text
 
         lang = pick_lang(args.lang)
         try:
@@ -79,12 +79,20 @@ def check_and_report(host: Host, args: argparse.Namespace, *, sign: bool = False
     `sign` writes the signed report of this device: only `precheck run` passes it, since a
     replay shows another device's evidence and this device's key must not vouch for it.
     """
-    from precheck.catalogue import CatalogueError, load_catalogue, ui_text
+    from precheck.catalogue import CatalogueError, load_catalogue
     from precheck.host import EvidenceError
     from precheck.i18n import pick_lang
+    from precheck.messages import ui_text
     from precheck.profile import ProfileError, load_profile
     from precheck.render.document import run_document
-    from precheck.render.terminal import Progress, format_overall, format_result, use_colour
+    from precheck.render.terminal import (
+        Progress,
+        format_overall,
+        format_result,
+        text_width,
+        use_colour,
+        wrap,
+    )
     from precheck.runner import run_checks
 
     lang = pick_lang(args.lang)
@@ -126,7 +134,7 @@ def check_and_report(host: Host, args: argparse.Namespace, *, sign: bool = False
     except EvidenceError as exc:
         if progress:
             progress.close()
-        print(ui_text("error.evidence", detail=str(exc)).get(lang), file=sys.stderr)
+        print(ui_text("error.evidence", detail=exc.text()).get(lang), file=sys.stderr)
         return exitcodes.USAGE
     if progress:
         progress.close()
@@ -142,13 +150,16 @@ def check_and_report(host: Host, args: argparse.Namespace, *, sign: bool = False
         json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        colour = use_colour(sys.stdout)
+        colour, width = use_colour(sys.stdout), text_width()
         print(ui_text("heading").get(lang))
         print()
         for result in run.results:
-            print(format_result(result, lang, colour))
+            print(format_result(result, lang, colour, width))
         print()
-        print(format_overall(run.overall, lang, colour))
+        print(format_overall(run.overall, lang, colour, width))
+        if run.partial:
+            partial = ui_text("run.partial", ids=", ".join(run.left_out)).get(lang)
+            print("\n".join(wrap(partial, width - 1)))
         if saved:
             print()
             print(ui_text("report.saved", **saved).get(lang))
@@ -168,10 +179,11 @@ def save_report(
     lang: str,
 ) -> tuple[dict[str, str] | None, list[str], bool]:
     """Sign and write this run's report: (paths, messages for stderr, whether it failed)."""
-    from precheck.catalogue import ui_text
     from precheck.fsutil import WriteError
-    from precheck.report import ReportError, make_report, write_report
+    from precheck.messages import ui_text
     from precheck.report.keys import load_device_key
+    from precheck.report.make import ReportError, make_report
+    from precheck.report.store import write_report
 
     if args.only:
         return None, [ui_text("report.partial").get(lang)], False

@@ -33,10 +33,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from precheck.catalogue import ui_text
     from precheck.commands.verify import number_or_usage, verify_one
     from precheck.fsutil import WriteError, write_atomic
     from precheck.i18n import pick_lang
+    from precheck.messages import ui_text
     from precheck.render.terminal import use_colour
     from precheck.report.html import render_html
 
@@ -46,28 +46,63 @@ def execute(args: argparse.Namespace) -> int:
         return exitcodes.USAGE
     verification = verify_one(args.file, number)
     code = exitcodes.ALL_VALID if verification.valid else exitcodes.SOME_INVALID
-    if verification.report is None or args.html is None:
+    if verification.report is None or args.html is None or verification.kind == "browser":
         print(format_report(verification, lang, use_colour(sys.stdout)))
         return code
     page = render_html(verification.report, lang, verification=verification)
     if args.html == "-":
         sys.stdout.write(page)
         return code
+    out = Path(args.html)
+    folder = out.parent.resolve()
+    if not folder.is_dir():
+        print(ui_text("show.error.no-folder", folder=folder).get(lang), file=sys.stderr)
+        return exitcodes.WRITE_FAILED
     try:
-        write_atomic(Path(args.html), page.encode("utf-8"))
+        write_atomic(out, page.encode("utf-8"), make_folders=False)
     except WriteError as exc:
-        print(ui_text("report.error.write", detail=str(exc)).get(lang), file=sys.stderr)
+        print(
+            ui_text("show.error.write", folder=folder, detail=str(exc)).get(lang), file=sys.stderr
+        )
         return exitcodes.WRITE_FAILED
     print(args.html)
     return code
 
 
+def format_browser_record(v: Verification, lang: str) -> str:
+    """A phone's browser self-check: each finding in this catalogue's words, the user's
+    declarations kept apart as declared (shown instead of an HTML page: there is no PC report)."""
+    from precheck.commands.verify import state_line
+    from precheck.messages import ui_text
+    from precheck.report.html import when
+
+    record = v.report or {}
+
+    def t(key: str, **params: object) -> str:
+        return ui_text(key, **params).get(lang)
+
+    lines = [state_line(v, lang), *(n.get(lang) for n in v.notes)]
+    lines += [f"{t('report.html.generated')}: {when(record['made_at'], lang)}", ""]
+    for r in record["results"]:
+        label = t(f"status.{r['status']}")
+        said = t(f"selfcheck.code.{r['code']}", **(r["params"] or {}))
+        lines.append(f"{label}  {said}")
+    lines += ["", t("selfcheck.declared.title")]
+    for field, value in record["declared"].items():
+        lines.append(
+            f"  {t(f'selfcheck.question.{field}')} {t(f'selfcheck.answer.{field}.{value}')}"
+        )
+    return "\n".join(lines)
+
+
 def format_report(v: Verification, lang: str, colour: bool) -> str:
     """The verification state, then (when the signature held) the report as `precheck run`."""
-    from precheck.catalogue import ui_text
+    if v.kind == "browser" and v.report is not None:
+        return format_browser_record(v, lang)
     from precheck.commands.verify import state_line
+    from precheck.messages import ui_text
     from precheck.model import CheckResult
-    from precheck.render.terminal import format_overall, format_result, paint
+    from precheck.render.terminal import format_overall, format_result, paint, text_width
     from precheck.report.html import gigabytes, when
 
     mark = paint(state_line(v, lang), "1;32" if v.valid else "1;31", colour)
@@ -99,8 +134,13 @@ def format_report(v: Verification, lang: str, colour: bool) -> str:
         f"{t('report.html.device-id')}: {device['id']}",
         f"{t('report.html.key')}: {v.key_fingerprint}"
         f" ({t('report.key-status.' + device['key_status'])})",
+        # key_status is the signer's own word; continuity is known only from earlier reports
+        t("report.key-continuity"),
         "",
     ]
-    lines += [format_result(CheckResult.from_dict(r), lang, colour) for r in report["results"]]
-    lines += ["", format_overall(report["overall"], lang, colour)]
+    width = text_width()
+    lines += [
+        format_result(CheckResult.from_dict(r), lang, colour, width) for r in report["results"]
+    ]
+    lines += ["", format_overall(report["overall"], lang, colour, width)]
     return "\n".join(lines)

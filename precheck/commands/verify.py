@@ -36,8 +36,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def number_or_usage(args: argparse.Namespace, lang: str) -> tuple[str | None, bool]:
     """(the number, ok): a malformed --job-seeker-number is a usage error, said plainly."""
-    from precheck.catalogue import ui_text
     from precheck.jobseeker import normalize_job_seeker_number
+    from precheck.messages import ui_text
 
     raw = getattr(args, "job_seeker_number", None)
     if raw is None:
@@ -102,9 +102,10 @@ def _pad(text: str, width: int) -> str:
 
 def state_line(v: Verification, lang: str) -> str:
     """✓ or ✗ and the state's name: the mark says valid or not even where colour is off."""
-    from precheck.catalogue import ui_text
+    from precheck.messages import ui_text
 
-    return ("✓ " if v.valid else "✗ ") + ui_text(f"report.state.{v.state}").get(lang)
+    kind = " " + ui_text("selfcheck.kind-short").get(lang) if v.kind == "browser" else ""
+    return ("✓ " if v.valid else "✗ ") + ui_text(f"report.state.{v.state}").get(lang) + kind
 
 
 def _problems(v: Verification, lang: str) -> str:
@@ -116,7 +117,7 @@ def _problems(v: Verification, lang: str) -> str:
 
 def format_table(checked: list[tuple[str, Verification]], lang: str) -> str:
     """One row per report, then reasons and notes beyond the first, then the summary."""
-    from precheck.catalogue import ui_text
+    from precheck.messages import ui_text
     from precheck.render.terminal import display_width
     from precheck.report.html import when
 
@@ -128,6 +129,7 @@ def format_table(checked: list[tuple[str, Verification]], lang: str) -> str:
         t("report.verify.col-file"),
         t("report.verify.col-overall"),
         t("report.verify.col-generated"),
+        t("report.verify.col-skipped"),
         t("report.verify.col-key"),
         t("report.verify.col-problems"),
     ]
@@ -139,14 +141,16 @@ def format_table(checked: list[tuple[str, Verification]], lang: str) -> str:
                 state_line(v, lang),
                 name,
                 t(f"report.overall-short.{v.overall}") if v.overall else "-",
-                when(report["generated_at"], "en")[:16] if report else "-",
+                when(report.get("generated_at") or report["made_at"], "en")[:16] if report else "-",
+                # checks this version could not do: "ready" with many of them means less
+                f"{v.skipped}/{len(report['results'])}" if report else "-",
                 (v.key_fingerprint or "-")[:16],
                 _problems(v, lang),
             ]
         )
-    widths = [max(display_width(row[i]) for row in rows) for i in range(5)]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(6)]
     lines = [
-        "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5]
+        "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row[:6])) + "  " + row[6]
         for row in rows
     ]
     details = []

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from precheck.model import Text
+
 Answer = dict[str, Any]
 Producer = Callable[[], Any]
 
@@ -33,7 +35,21 @@ class HostError(Exception):
 
 
 class EvidenceError(Exception):
-    """An evidence bundle is unreadable, corrupt, or lacks an answer: the whole replay stops."""
+    """An evidence bundle is unreadable, corrupt, or lacks an answer: the whole replay stops.
+
+    `code` names its sentence in precheck/messages/core.toml (`[evidence-error.CODE]`) and
+    `params` fill it, so a Japanese message is Japanese throughout; str() is the English one.
+    """
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(self.text().en)
+
+    def text(self) -> Text:
+        from precheck.messages import ui_text
+
+        return ui_text(f"evidence-error.{self.code}", **self.params)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import math
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -70,9 +72,10 @@ class RecordingHost(LiveHost):
 class ReplayHost(Host):
     """Answers from a bundle, on any OS; a question the bundle cannot answer stops the replay."""
 
-    def __init__(self, bundle: dict[str, Any]) -> None:
+    def __init__(self, bundle: dict[str, Any], source: str = "evidence") -> None:
         super().__init__()
         self._entries: dict[str, Answer] = bundle["entries"]
+        self._source = source
 
     def _answer(self, key: str, produce: Producer) -> Answer:
         try:
@@ -84,54 +87,61 @@ class ReplayHost(Host):
                 return {"ok": produce()}
             except HostError as exc:
                 return {"error": exc.reason, "detail": exc.detail}
-        raise EvidenceError(f"the evidence has no answer for {key!r}")
+        raise EvidenceError("no-answer", path=self._source, key=key)
 
 
 def load_bundle(path: Path) -> dict[str, Any]:
     """Read and validate a bundle; every problem is an EvidenceError naming the file and entry."""
+    where = str(path)
     try:
         size = path.stat().st_size
         if size > MAX_BUNDLE_BYTES:
-            raise EvidenceError(f"{path}: {size} bytes is larger than an evidence bundle can be")
+            raise EvidenceError("too-large", path=where, size=size)
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise EvidenceError(f"{path}: no such file") from None
+        raise EvidenceError("no-file", path=where) from None
     except IsADirectoryError:
-        raise EvidenceError(f"{path}: is a folder, not an evidence file") from None
+        raise EvidenceError("folder", path=where) from None
     except PermissionError:
-        raise EvidenceError(f"{path}: no permission to read it") from None
+        raise EvidenceError("permission", path=where) from None
     except OSError as exc:
-        raise EvidenceError(f"{path}: {exc.strerror}") from None
+        code = errno.errorcode.get(exc.errno or 0, "OSError")
+        raise EvidenceError("os", path=where, error=code) from None
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise EvidenceError(f"{path}: not valid JSON ({exc})") from None
-    validate_bundle(data, str(path))
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise EvidenceError("not-utf8", path=where) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise EvidenceError("not-json", path=where, line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        raise EvidenceError("not-json", path=where, line="?", column="?") from None
+    validate_bundle(data, where)
     return data  # type: ignore[no-any-return]
 
 
 def validate_bundle(data: Any, name: str) -> None:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise EvidenceError(f"{name}: not a precheck evidence bundle")
+        raise EvidenceError("not-bundle", path=name)
     if data.get("version") != VERSION:
-        raise EvidenceError(
-            f"{name}: evidence format version {data.get('version')!r} is not supported "
-            f"(this precheck reads version {VERSION})"
-        )
+        version = str(data.get("version"))[:20]
+        raise EvidenceError("version", path=name, version=version, supported=VERSION)
     entries = data.get("entries")
     if not isinstance(entries, dict):
-        raise EvidenceError(f"{name}: 'entries' is missing or not an object")
+        raise EvidenceError("no-entries", path=name)
     for key, answer in entries.items():
+        shown = key[:200]
         if not isinstance(answer, dict):
-            raise EvidenceError(f"{name}: entry {key!r} is not an object")
+            raise EvidenceError("not-object", path=name, key=shown)
         if "ok" in answer:
             check = next((v for prefix, v in SHAPES.items() if key.startswith(prefix)), None)
             if check is not None and not check(answer["ok"]):
-                raise EvidenceError(f"{name}: entry {key!r} does not have the shape of its kind")
+                raise EvidenceError("shape", path=name, key=shown)
             continue
         if answer.get("error") in ERROR_REASONS:
             continue
-        raise EvidenceError(f"{name}: entry {key!r} has neither 'ok' nor a known 'error'")
+        raise EvidenceError("neither", path=name, key=shown)
 
 
 def _is_str_list(v: Any) -> bool:
@@ -173,6 +183,50 @@ def _is_capture(v: Any) -> bool:
     return True
 
 
+def _is_count(v: Any, *, nullable: bool = False, least: int = 0) -> bool:
+    """A whole number (not a bool, which JSON keeps apart) of at least `least`."""
+    if v is None:
+        return nullable
+    return isinstance(v, int) and not isinstance(v, bool) and v >= least
+
+
+def _is_percent(v: Any) -> bool:
+    """A finite number from 0 to 100 (NaN and Infinity, which Python's JSON reads, are not)."""
+    return (
+        isinstance(v, (int, float))
+        and not isinstance(v, bool)
+        and math.isfinite(v)
+        and 0 <= v <= 100
+    )
+
+
+def _is_device(v: Any) -> bool:
+    """What live.device_stats returns: counts are whole and not negative, percentages 0–100.
+
+    The load check compares these with thresholds; a string or an impossible value there would
+    end the replay in a confusing UNKNOWN or a wrong verdict instead of naming the entry.
+    """
+    if not isinstance(v, dict):
+        return False
+    battery = v.get("battery")
+    return (
+        _is_count(v.get("cpu_count"), nullable=True, least=1)
+        and _is_percent(v.get("cpu_percent"))
+        and (v.get("cpu_percent_precheck") is None or _is_percent(v["cpu_percent_precheck"]))
+        and _is_count(v.get("memory_total"))
+        and _is_count(v.get("memory_available"))
+        and _is_count(v.get("disk_free"), nullable=True)
+        and (
+            battery is None
+            or (
+                isinstance(battery, dict)
+                and _is_percent(battery.get("percent"))
+                and isinstance(battery.get("plugged"), bool)
+            )
+        )
+    )
+
+
 SHAPES: dict[str, Callable[[Any], bool]] = {
     "cmd:": lambda v: (
         isinstance(v, dict)
@@ -204,7 +258,7 @@ SHAPES: dict[str, Callable[[Any], bool]] = {
             isinstance(x, dict) and {"proto", "port", "scope", "process"} <= x.keys() for x in v
         )
     ),
-    "sys:device": lambda v: isinstance(v, dict),
+    "sys:device": lambda v: _is_device(v),
     "sys:cpu-model": lambda v: v is None or isinstance(v, str),
     "ps:batch": lambda v: isinstance(v, dict),
     "inv:software": lambda v: _inventory_shape(v),

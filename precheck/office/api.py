@@ -199,7 +199,7 @@ def receive(
 
 
 def _text(key: str, **params: Any) -> Text:
-    from precheck.catalogue import ui_text
+    from precheck.messages import ui_text
 
     return ui_text(f"office.{key}", **params)
 
@@ -250,7 +250,7 @@ def _validated_row(context: OfficeContext, obj: dict[str, Any], now: datetime) -
     from precheck.booking.form import slot_errors
     from precheck.booking.payload import parse_payload
     from precheck.booking.rules import check_choices
-    from precheck.report import verify_report
+    from precheck.report.verify import verify_report
 
     profile = context.settings.profile
     submission, errors = parse_payload(obj, profile)
@@ -267,7 +267,10 @@ def _validated_row(context: OfficeContext, obj: dict[str, Any], now: datetime) -
     booking = submission.booking
     report_json = json.dumps(submission.report, ensure_ascii=False)
     verification = verify_report(
-        report_json.encode("utf-8"), now=now, job_seeker_number=booking.job_seeker_number
+        report_json.encode("utf-8"),
+        now=now,
+        job_seeker_number=booking.job_seeker_number,
+        office_key=context.office_key,
     )
     slots = sorted(booking.slots)
     return {

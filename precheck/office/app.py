@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -38,6 +40,8 @@ from precheck.office.ratelimit import RateLimiter
 from precheck.office.settings import Settings
 
 DASHBOARD_MODULE = "precheck.office.dashboard"
+BROWSER_CHECK_KEY = "browser-check-key"
+"""Folder (in the office data folder, 0700) of the key that signs browser self-check records."""
 
 
 @dataclass
@@ -46,9 +50,29 @@ class OfficeContext:
 
     settings: Settings
     database: Database
-    limiter: RateLimiter
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    """When a booking counts as received (the Article 6 deadlines); tests move it."""
+    """When a booking counts as received (the Article 6 deadlines), and the dashboard's "now"
+    (sessions, sign-in waits); tests move it."""
+    monotonic: Callable[[], float] = time.monotonic
+    """The rate limiters' clock (seconds); tests freeze or step it instead of racing it."""
+
+    browser_check_key: Any = None
+    """The office's own key (report.keys.DeviceKey) that signs phones' browser self-check
+    records; only records signed with it are accepted with a booking or shown as genuine."""
+
+    limiter: RateLimiter = field(init=False)
+    """Intake requests per client address (in this process's memory; docs/deploy.md)."""
+
+    def __post_init__(self) -> None:
+        rate, burst = self.settings.rate_per_second, self.settings.rate_burst
+        self.limiter = RateLimiter(rate, burst, clock=self.limiter_clock)
+
+    def limiter_clock(self) -> float:
+        return self.monotonic()
+
+    @property
+    def office_key(self) -> str | None:
+        return None if self.browser_check_key is None else str(self.browser_check_key.fingerprint)
 
 
 def context_of(request: Request) -> OfficeContext:
@@ -84,13 +108,23 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
     from precheck.office import api
 
     database = database or open_database(settings.database_url)
+    from precheck.report.keys import load_device_key
+
     context = OfficeContext(
         settings=settings,
         database=database,
-        limiter=RateLimiter(settings.rate_per_second, settings.rate_burst),
+        browser_check_key=load_device_key(Path(settings.data_dir) / BROWSER_CHECK_KEY),
     )
+    from precheck.office import selfcheck
+    from precheck.office.server import InFlightLimit, StrictTransport
+
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), *api.routes()]
-    middleware: list[Middleware] = [Middleware(GuardMiddleware)]
+    routes.extend(selfcheck.routes(context))
+    middleware: list[Middleware] = [
+        Middleware(InFlightLimit, limit=settings.max_in_flight),
+        Middleware(StrictTransport),
+        Middleware(GuardMiddleware),
+    ]
     dashboard = _dashboard()
     if dashboard is not None:
         routes.extend(dashboard.routes(context))

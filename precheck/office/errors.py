@@ -42,7 +42,7 @@ class ApiError(Exception):
 
 
 def error_body(code: str, fields: Mapping[str, Text] | None = None, **params: Any) -> bytes:
-    from precheck.catalogue import ui_text
+    from precheck.messages import ui_text
 
     body = {
         "error": code,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import text, update
+from sqlalchemy import delete, select, text, update
 
 from precheck.office.db import Database
 from precheck.office.models import PERSONAL_COLUMNS, Booking
@@ -38,8 +38,13 @@ def purge(database: Database, *, retention_days: int, now: datetime | None = Non
         .values({name: None for name in PERSONAL_COLUMNS} | {"purged_at": moment})
         .execution_options(synchronize_session=False)
     )
+    from precheck.office.dashboard.models import VerificationCache
+
+    purged = select(Booking.id).where(Booking.purged_at.is_not(None))
+    forget = delete(VerificationCache).where(VerificationCache.booking_id.in_(purged))
     with database.write() as session:
         count = cast("CursorResult[Any]", session.execute(statement)).rowcount
+        session.execute(forget)  # what the dashboard remembered of the purged reports
     if database.dialect == "sqlite" and count:
         with database.engine.connect() as connection:
             connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))

@@ -22,6 +22,19 @@ RATE_BURST = 20
 """Requests one client address may send at once before the sustained rate applies: an outbox
 flushing a few queued bookings after a network outage must not be refused."""
 
+HEADER_TIMEOUT = 10.0
+"""Seconds a request's line and headers may take (nginx's hardening guides use 10 s)."""
+
+BODY_TIMEOUT = 60.0
+"""Seconds a request's whole body may take after its headers: a 2 MiB booking at 64 KB/s."""
+
+MAX_CONNECTIONS = 512
+"""Open connections one process serves; more get 503 at once. Below the usual 1,024 file
+descriptors a process may hold, so the database and log files always have room."""
+
+MAX_IN_FLIGHT = 64
+"""Requests handled at once; more get 503 with Retry-After instead of a long queue."""
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 DATABASE_FILE = "office.sqlite3"
@@ -41,6 +54,11 @@ class Settings:
     max_body_bytes: int = MAX_BODY_BYTES
     rate_per_second: float = RATE_PER_SECOND
     rate_burst: int = RATE_BURST
+    header_timeout: float = HEADER_TIMEOUT
+    body_timeout: float = BODY_TIMEOUT
+    max_connections: int = MAX_CONNECTIONS
+    max_in_flight: int = MAX_IN_FLIGHT
+    """Slow-client deadlines and load limits: precheck/office/server.py says why these values."""
 
     @property
     def retention_days(self) -> int:
@@ -85,6 +103,7 @@ def make_settings(
     rate_per_second: float = RATE_PER_SECOND,
     rate_burst: int = RATE_BURST,
     max_body_bytes: int = MAX_BODY_BYTES,
+    **limits: Any,
 ) -> Settings:
     """Settings from command-line values, defaults filled in (PRECHECK_DATABASE_URL too)."""
     from precheck.paths import office_dir
@@ -98,6 +117,9 @@ def make_settings(
         raise SettingsError(str(exc)) from None
     if rate_per_second <= 0 or rate_burst < 1:
         raise SettingsError("the rate limit must be a positive rate and a burst of at least 1")
+    limits = {k: v for k, v in limits.items() if v is not None}
+    if any(not isinstance(v, int | float) or v <= 0 for v in limits.values()):
+        raise SettingsError("timeouts and connection limits must be positive numbers")
     return Settings(
         database_url=normalise_database_url(url),
         data_dir=folder,
@@ -105,4 +127,5 @@ def make_settings(
         max_body_bytes=max_body_bytes,
         rate_per_second=rate_per_second,
         rate_burst=rate_burst,
+        **limits,
     )

@@ -19,5 +19,6 @@ def run_document(run: RunResult, catalogue: Catalogue) -> dict[str, Any]:
         },
         "system": run.system,
         "overall": run.overall,
+        "left_out": list(run.left_out),
         "results": [r.as_dict() for r in run.results],
     }

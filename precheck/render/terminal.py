@@ -10,7 +10,7 @@ import sys
 import unicodedata
 from typing import TextIO
 
-from precheck.catalogue import ui_text
+from precheck.messages import ui_text
 from precheck.model import CheckResult, Status
 
 SYMBOLS = {
@@ -45,25 +45,28 @@ def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
     """Wrap by display width: at spaces in English, between characters in Japanese.
 
     textwrap only breaks at spaces, which Japanese does not have, and counts a full-width
-    character as one column. Punctuation that may not start a line (kinsoku) stays with the
-    character before it.
+    character as one column. Punctuation that may not start a line (kinsoku) takes the
+    character before it down to the next line, so no line is ever wider than `width`.
     """
     lines: list[str] = []
     line, used, prefix = "", 0, first
     for ch in text:
+        if ch == " " and not line:
+            continue
         w = _width(ch)
-        if used + w > width - len(prefix) and line and ch not in _NO_LINE_START and ch != " ":
+        if line and ch != " " and used + w > width - len(prefix):
             cut = line.rfind(" ")
             if cut > 0 and all(_width(c) == 1 for c in line[cut:]):
-                lines.append(prefix + line[:cut])
+                lines.append(prefix + line[:cut])  # an English word moves down whole
                 line = line[cut + 1 :]
+            elif ch in _NO_LINE_START and len(line) > 1:
+                lines.append(prefix + line[:-1].rstrip())
+                line = line[-1]
             else:
-                lines.append(prefix + line)
+                lines.append(prefix + line.rstrip())
                 line = ""
             prefix = rest
             used = display_width(line)
-        if ch == " " and not line:
-            continue
         line += ch
         used += w
     if line:
@@ -72,27 +75,50 @@ def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
 
 
 def use_colour(stream: TextIO) -> bool:
-    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    return stream.isatty() and "NO_COLOR" not in os.environ and not _dumb()
+
+
+def _dumb() -> bool:
+    """TERM=dumb (Emacs shells, some IDE consoles): no colour and no cursor control."""
+    return os.environ.get("TERM") == "dumb"
+
+
+def text_width() -> int:
+    """Columns to wrap at: COLUMNS if set, else the terminal's own width, else 80 (a pipe).
+
+    Capped at 100 so lines stay readable on a wide window, and at least 20 so the indented
+    fix still has room.
+    """
+    import shutil
+
+    columns = shutil.get_terminal_size((80, 24)).columns
+    return max(20, min(columns, 100))
 
 
 def paint(text: str, code: str, colour: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if colour else text
 
 
-def format_result(result: CheckResult, lang: str, colour: bool) -> str:
+def format_result(result: CheckResult, lang: str, colour: bool, width: int = 80) -> str:
+    """One check for a person: status and title, then summary and fix, wrapped to `width`
+    columns (the terminal's: `text_width()`), one column spare so no terminal wraps by itself.
+    """
+    limit = width - 1
     status = ui_text(f"status.{result.status.value}").get(lang)
-    head = paint(f"{SYMBOLS[result.status]} {status}", COLOURS[result.status], colour)
-    lines = [f"{head}  {result.title.get(lang)} [{result.id}]"]
-    lines += wrap(result.summary.get(lang), 78, "    ", "    ")
+    head = f"{SYMBOLS[result.status]} {status}"
+    first, *more = wrap(f"{head}  {result.title.get(lang)} [{result.id}]", limit, "", "    ")
+    lines = [paint(head, COLOURS[result.status], colour) + first[len(head) :], *more]
+    lines += wrap(result.summary.get(lang), limit, "    ", "    ")
     if result.remediation is not None:
         fix = ui_text("fix").get(lang)
-        lines += wrap(f"{fix}: {result.remediation.get(lang)}", 78, "    → ", "      ")
+        lines += wrap(f"{fix}: {result.remediation.get(lang)}", limit, "    → ", "      ")
     return "\n".join(lines)
 
 
-def format_overall(overall: str, lang: str, colour: bool) -> str:
-    code = {"ready": "32", "needs-attention": "33", "not-ready": "31"}[overall]
-    return paint(ui_text(f"overall.{overall}").get(lang), f"1;{code}", colour)
+def format_overall(overall: str, lang: str, colour: bool, width: int = 80) -> str:
+    code = {"ready": "32", "needs-attention": "33", "not-ready": "31", "partial": "33"}[overall]
+    text = ui_text(f"overall.{overall}").get(lang)
+    return "\n".join(paint(line, f"1;{code}", colour) for line in wrap(text, width - 1))
 
 
 class Progress:
@@ -100,7 +126,7 @@ class Progress:
 
     def __init__(self, total: int, lang: str, stream: TextIO = sys.stderr) -> None:
         self.total, self.done, self.lang, self.stream = total, 0, lang, stream
-        self.enabled = stream.isatty()
+        self.enabled = stream.isatty() and not _dumb()
         self._show()
 
     def step(self, _result: CheckResult) -> None:

@@ -1,33 +1,15 @@
 """The signed report: made on the job seeker's PC, verified by counselors and the office service.
 
-The interface other parts build on (keep names and signatures stable):
+Importing this package loads nothing; each part is its own module so that checking a report
+never loads what makes one (the runner, the probes, the Host):
 
-    make_report(run, catalogue, profile, *, job_seeker_number=None, now=None) -> dict
-    write_report(report) -> (json_path, html_path)
-    verify_report(data: bytes, *, now=None, job_seeker_number=None) -> Verification
-    verify_file(path, *, now=None, job_seeker_number=None) -> Verification
-    render_html(report, lang, *, verification=None) -> str
-    latest_report(directory=None) -> Path | None
+    precheck.report.verify   verify_report, verify_file, Verification, STATES — what the office
+                             service and `precheck verify` use: JSON, schema, Ed25519 signature
+    precheck.report.make     make_report, ReportError — only `precheck run` and `precheck book`
+    precheck.report.store    write_report, latest_report, report_bytes
+    precheck.report.html     render_html
 
-Format: docs/report.md and reports/report.schema.json. What the signature proves and what it
-cannot: docs/threat-model.md. Heavy libraries (cryptography, rfc8785, jsonschema) are imported
-inside the functions that use them.
+The signature is Ed25519 over RFC 8785 canonical JSON (precheck.report.sign); it proves which
+device key signed the report, not who ran it nor that the PC told the truth
+(docs/threat-model.md). Format: docs/report.md and reports/report.schema.json.
 """
-
-from precheck.report.html import render_html
-from precheck.report.make import ReportError, make_report
-from precheck.report.store import latest_report, report_bytes, write_report
-from precheck.report.verify import STATES, Verification, verify_file, verify_report
-
-__all__ = [
-    "STATES",
-    "ReportError",
-    "Verification",
-    "latest_report",
-    "make_report",
-    "render_html",
-    "report_bytes",
-    "verify_file",
-    "verify_report",
-    "write_report",
-]

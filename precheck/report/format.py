@@ -7,6 +7,7 @@ validates against that very file, so the documentation and the code cannot drift
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from functools import cache
 from typing import Any
@@ -54,29 +55,65 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@cache
-def schema() -> dict[str, Any]:
-    from precheck.resources import data_dir
+REPORT_SCHEMA = "report.schema.json"
+"""The PC report's schema; a phone's browser self-check record has its own in reports/."""
 
-    path = data_dir("reports") / "report.schema.json"
+
+@cache
+def schema(name: str = REPORT_SCHEMA) -> dict[str, Any]:
+    from precheck.resources import shipped_dir
+
+    path = shipped_dir("reports") / name
     loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return loaded
 
 
 @cache
-def _validator() -> Any:
+def _validator(name: str = REPORT_SCHEMA) -> Any:
+    """jsonschema's validator, built once: it names every problem and where it is."""
     import jsonschema
 
-    cls = jsonschema.validators.validator_for(schema())
-    cls.check_schema(schema())
-    return cls(schema())
+    cls = jsonschema.validators.validator_for(schema(name))
+    cls.check_schema(schema(name))
+    return cls(schema(name))
 
 
-def schema_errors(report: Any) -> list[str]:
-    """Every place where `report` breaks the schema, as `path: message`, first ten at most."""
-    errors = sorted(_validator().iter_errors(report), key=lambda e: list(e.absolute_path))
+@cache
+def _compiled(name: str = REPORT_SCHEMA) -> Callable[[Any], Any]:
+    """The same schema file compiled once to Python code by fastjsonschema.
+
+    jsonschema interprets the schema for every report (about 2.5 ms for a 9 KiB report, 72 %
+    of verifying it); the compiled check takes about 0.17 ms. The schemas use only keywords
+    that mean the same in draft 7, which fastjsonschema implements, and in 2020-12 (a test
+    holds the two to the same answers on valid and broken reports).
+    """
+    import fastjsonschema
+
+    return fastjsonschema.compile(schema(name))
+
+
+def schema_errors(report: Any, name: str = REPORT_SCHEMA) -> list[str]:
+    """Every place where `report` breaks the schema `name`, as `path: message`, first ten at
+    most.
+
+    A conforming report (nearly all) is passed by the compiled check alone; only a refused one
+    is walked by jsonschema for the messages. Either refusing is enough to refuse.
+    """
+    import fastjsonschema
+
+    try:
+        _compiled(name)(report)
+        return []
+    except fastjsonschema.JsonSchemaValueException as exc:
+        fallback = f"{exc.name}: {exc.message[:200]}"
+    except RecursionError:
+        return ["(top): nested too deeply"]
+    try:
+        errors = sorted(_validator(name).iter_errors(report), key=lambda e: list(e.absolute_path))
+    except RecursionError:
+        return ["(top): nested too deeply"]
     out = []
     for error in errors[:10]:
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"
         out.append(f"{where}: {error.message[:200]}")
-    return out
+    return out or [fallback]

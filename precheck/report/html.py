@@ -15,8 +15,8 @@ from html import escape
 from string import Template
 from typing import TYPE_CHECKING, Any
 
-from precheck.catalogue import ui_text
 from precheck.i18n import LANGS
+from precheck.messages import ui_text
 from precheck.model import Status
 from precheck.render.terminal import SYMBOLS
 from precheck.report.format import parse_time
@@ -29,9 +29,9 @@ OVERALL_SYMBOLS = {"ready": "✓", "needs-attention": "⚠", "not-ready": "✗"}
 
 @cache
 def _asset(name: str) -> str:
-    from precheck.resources import data_dir
+    from precheck.resources import shipped_dir
 
-    return (data_dir("reports") / "templates" / name).read_text(encoding="utf-8")
+    return (shipped_dir("reports") / "templates" / name).read_text(encoding="utf-8")
 
 
 def _template(name: str) -> Template:
@@ -164,6 +164,7 @@ def _section(report: dict[str, Any], lang: str, verification: Verification | Non
         l_key=_t("report.html.key", lang),
         key_fingerprint=escape(signature["key_fingerprint"]),
         key_status=_t(f"report.key-status.{device['key_status']}", lang),
+        key_continuity=_t("report.key-continuity", lang),
         authenticity=_t("report.html.authenticity", lang),
         made_by=_t(
             "report.html.made-by",

@@ -1,6 +1,6 @@
 """The device's signing key and device-id salt: made on first use, private to the user.
 
-Both live in the user's data folder (`precheck.paths.data_dir()`), in files of their own, mode
+Both live in the user's data folder (`precheck.paths.user_data_dir()`), in files of their own, mode
 0600 in a 0700 folder on macOS and Linux (on Windows the per-user AppData folder is private by
 its ACL). They are separate files so that a damaged key, once replaced, does not change the
 device id: a counselor then sees "new key, same device" rather than a stranger.
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from precheck.fsutil import WriteError, write_atomic
-from precheck.paths import data_dir
+from precheck.paths import user_data_dir
 
 KEY_FILE = "device-key.pem"
 SALT_FILE = "device-id-salt"
@@ -113,7 +113,7 @@ def load_device_key(folder: Path | None = None) -> DeviceKey:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    folder = folder or data_dir()
+    folder = folder or user_data_dir()
     path = folder / KEY_FILE
     key, problem = _read_key(path)
     if key is not None:
@@ -135,7 +135,7 @@ def load_device_key(folder: Path | None = None) -> DeviceKey:
 
 def device_salt(folder: Path | None = None) -> bytes:
     """The random salt of the device id, made on first use (a damaged one is replaced)."""
-    folder = folder or data_dir()
+    folder = folder or user_data_dir()
     path = folder / SALT_FILE
     try:
         text = path.read_text(encoding="ascii").strip()

@@ -44,6 +44,8 @@ def make_report(
     clock. `host` answers the device summary when the load check did not run. `key` defaults
     to this device's key, made on first use. Raises ReportError with a plain reason.
     """
+    if run.partial:
+        raise ReportError(f"a partial run cannot be signed (left out: {', '.join(run.left_out)})")
     validity = profile.get("report", {}).get("validity_days")
     if not isinstance(validity, int) or isinstance(validity, bool) or not 1 <= validity <= 366:
         raise ReportError(f"report.validity_days must be 1 to 366 days, not {validity!r}")

@@ -73,7 +73,7 @@ def check_signature(report: Mapping[str, Any]) -> tuple[str | None, list[Text]]:
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    from precheck.catalogue import ui_text
+    from precheck.messages import ui_text
 
     envelope = report.get("signature")
     if not isinstance(envelope, dict):

@@ -64,10 +64,14 @@ def write_report(
     return json_path, html_path
 
 
-def latest_report(directory: Path | None = None) -> Path | None:
+def latest_report(
+    directory: Path | None = None, *, job_seeker_number: str | None = None
+) -> Path | None:
     """The newest report in `directory` (default: reports_dir()) that verifies as valid now.
 
-    Expired, tampered and unreadable files are passed over; None when there is no valid one.
+    Expired, tampered and unreadable files are passed over, and with `job_seeker_number` so
+    are reports made for another number or none (a booking can only use its own); None when
+    there is no valid one.
     """
     from precheck.report.verify import verify_file
 
@@ -78,7 +82,7 @@ def latest_report(directory: Path | None = None) -> Path | None:
         return None
     best: tuple[Any, Path] | None = None
     for path in candidates:
-        verification = verify_file(path)
+        verification = verify_file(path, job_seeker_number=job_seeker_number)
         if not verification.valid or verification.report is None:
             continue
         moment = parse_time(verification.report["generated_at"])

@@ -18,9 +18,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from precheck.catalogue import ui_text
 from precheck.jobseeker import normalize_job_seeker_number, number_hash
+from precheck.messages import ui_text
 from precheck.model import CheckResult, Status, Text, overall
+from precheck.report import browser_check
 from precheck.report.format import (
     FORMAT,
     FUTURE_TOLERANCE_SECONDS,
@@ -59,6 +60,10 @@ class Verification:
     number_match: bool | None = None
     catalogue: str | None = None
     notes: list[Text] = field(default_factory=list)
+    kind: str = "pc"
+    """"pc" for a report made by precheck on a PC, "browser" for the office's signed record of
+    a phone's browser self-check (precheck.report.browser_check): shown as such, never as a PC
+    report."""
 
     @property
     def valid(self) -> bool:
@@ -102,6 +107,7 @@ class Verification:
             "catalogue": self.catalogue,
             "number_hash": self.number_hash,
             "number_match": self.number_match,
+            "kind": self.kind,
         }
 
 
@@ -178,16 +184,28 @@ def _consistency(report: dict[str, Any]) -> list[Text]:
 
 
 def verify_report(
-    data: bytes, *, now: datetime | None = None, job_seeker_number: str | None = None
+    data: bytes,
+    *,
+    now: datetime | None = None,
+    job_seeker_number: str | None = None,
+    office_key: str | None = None,
 ) -> Verification:
     """Check one report's bytes; see the module docstring for the order and the states.
 
     `now` (aware) is the time to judge freshness at, default the clock. `job_seeker_number`
     (any spelling the booking form accepts) must then match the report's number hash.
+    A browser self-check record (a phone's) is verified by its own rules; `office_key`, the
+    fingerprint of the office's own key, pins who may have signed it.
     """
     report, reasons = parse(data)
     if reasons:
         return Verification("unreadable", reasons)
+    if isinstance(report, dict) and report.get("format") == browser_check.FORMAT:
+        record = browser_check.verify_record(report, now=now, office_key=office_key)
+        checked = record.report is not None and job_seeker_number is not None
+        if checked and not _number_matches(record, str(job_seeker_number)):
+            record.state = "number-mismatch" if record.state == "valid" else record.state
+        return record
     if not isinstance(report, dict) or report.get("format") != FORMAT:
         return Verification("unknown-format", [ui_text("report.reason.not-report")])
     version = report.get("version")
@@ -227,23 +245,27 @@ def verify_report(
     if moment >= expires:
         states.append("expired")
         result.reasons.append(ui_text("report.reason.expired"))
-    if job_seeker_number is not None:
-        normalized = normalize_job_seeker_number(job_seeker_number)
-        if normalized is None:
-            result.number_match = False
-            result.reasons.append(ui_text("report.reason.number-invalid"))
-        elif result.number_hash is None:
-            result.number_match = False
-            result.reasons.append(ui_text("report.reason.number-absent"))
-        else:
-            result.number_match = number_hash(normalized) == result.number_hash
-            if not result.number_match:
-                result.reasons.append(ui_text("report.reason.number-mismatch"))
-        if not result.number_match:
-            states.append("number-mismatch")
+    if job_seeker_number is not None and not _number_matches(result, job_seeker_number):
+        states.append("number-mismatch")
     if states:
         result.state = states[0]
     return result
+
+
+def _number_matches(result: Verification, job_seeker_number: str) -> bool:
+    """Compare the number the counselor typed with the hash a genuine report or record holds."""
+    normalized = normalize_job_seeker_number(job_seeker_number)
+    if normalized is None:
+        result.number_match = False
+        result.reasons.append(ui_text("report.reason.number-invalid"))
+    elif result.number_hash is None:
+        result.number_match = False
+        result.reasons.append(ui_text("report.reason.number-absent"))
+    else:
+        result.number_match = number_hash(normalized) == result.number_hash
+        if not result.number_match:
+            result.reasons.append(ui_text("report.reason.number-mismatch"))
+    return bool(result.number_match)
 
 
 def read_limited(path: Path) -> bytes:

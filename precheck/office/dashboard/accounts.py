@@ -1,4 +1,6 @@
-"""Counselor accounts from the command line: `precheck office add-user` / `remove-user`.
+"""Counselor accounts from the command line: `precheck office add-user`, `remove-user`,
+`unlock` and `set-password` — run by whoever runs the service (the office's administrator),
+each change audit-logged with the actor "(admin)".
 
 The password is read from the terminal (typed twice, not echoed) or, for scripted setups,
 from the first line of standard input — never from an argument, where it would sit in the
@@ -32,7 +34,7 @@ def read_password(
     prompt: Callable[[str], str] | None = None,
 ) -> str:
     """The new password: prompted twice on a terminal, else the first line of stdin."""
-    from precheck.catalogue import ui_text
+    from precheck.messages import ui_text
 
     stream = stdin or sys.stdin
     if prompt is None and stream.isatty():
@@ -74,6 +76,33 @@ def remove_user(database: Any, name: str) -> None:
         if not store.remove_counselor(db, name):
             raise AccountError("dashboard.user.not-found", name=name)
         store.audit(db, "(admin)", "user-removed", now, detail=name)
+
+
+def unlock_user(database: Any, name: str, *, now: datetime | None = None) -> int:
+    """Clear every sign-in wait of `name` (account-wide and per browser); how many there were."""
+    moment = now or datetime.now(UTC)
+    with database.write() as db:
+        if store.find_counselor(db, name) is None:
+            raise AccountError("dashboard.user.not-found", name=name)
+        cleared = store.clear_all_failures(db, name)
+        store.audit(db, "(admin)", "user-unlocked", moment, detail=name)
+        return cleared
+
+
+def set_password(database: Any, name: str, password: str, *, now: datetime | None = None) -> None:
+    """Give `name` a new password (a reset by the administrator, or a counselor's own change
+    typed at the administrator's terminal): waits are cleared and every open session ends, so
+    whoever knew the old password is signed out."""
+    moment = now or datetime.now(UTC)
+    hashed = passwords.hash_password(password)
+    with database.write() as db:
+        counselor = store.find_counselor(db, name)
+        if counselor is None:
+            raise AccountError("dashboard.user.not-found", name=name)
+        counselor.password_hash = hashed
+        store.close_sessions_of(db, counselor)
+        store.clear_all_failures(db, name)
+        store.audit(db, "(admin)", "password-set", moment, detail=name)
 
 
 def check_name(name: str) -> None:

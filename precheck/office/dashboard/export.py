@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from precheck.catalogue import ui_text
+from precheck.messages import ui_text
 from precheck.office.dashboard.views import BookingFacts, ReportSummary
 
 COLUMNS = (

@@ -1,9 +1,19 @@
-"""Login lockout with back-off: pure decisions over a name's failure count and time.
+"""Sign-in throttling: pure decisions over a name's failure count and time.
 
-Failures are counted per user name whether or not the account exists, so a locked answer
-never tells an attacker which names are real. After `FREE_FAILURES` consecutive wrong
-passwords, each further try waits twice as long as the one before, up to `MAX_LOCK`: a person
-who forgot a password loses a minute, a password-guessing script loses days.
+OWASP and NIST SP 800-63B advise throttling over hard lockout, because a lock anyone can
+trigger is a denial-of-service lever. So:
+
+* Failures are counted per account name (whether or not the account exists, so a refusal
+  never tells which names are real). After `FREE_FAILURES` consecutive wrong passwords each
+  further try must wait, starting at 30 s and doubling up to one hour (NIST's 30 s → 1 h):
+  a person who forgot a password loses half a minute, a guessing script loses days.
+* That account-wide wait applies only to browsers the account has never signed in from. A
+  browser where it has signed in before carries a signed device cookie (OWASP "device
+  cookies") and is throttled by its own counter alone, so a stranger sending one wrong
+  password an hour from anywhere cannot keep a counselor out of their own office PC.
+* Each client address is also limited to 20 sign-in posts at once then one a second across
+  all names (`web.LOGIN_RATE`), so one PC cannot guess across many names.
+* `precheck office unlock NAME` clears every counter of an account at once.
 """
 
 from __future__ import annotations
@@ -11,14 +21,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 FREE_FAILURES = 5
-"""Consecutive failures allowed before the first lock."""
+"""Consecutive failures allowed before the first wait."""
 
-FIRST_LOCK = timedelta(minutes=1)
+FIRST_LOCK = timedelta(seconds=30)
 MAX_LOCK = timedelta(hours=1)
 
 
 def lock_duration(failures: int) -> timedelta:
-    """How long a name stays locked after its `failures`-th consecutive failure."""
+    """How long a name waits after its `failures`-th consecutive failure."""
     if failures < FREE_FAILURES:
         return timedelta(0)
     doublings = min(failures - FREE_FAILURES, 16)
@@ -27,7 +37,7 @@ def lock_duration(failures: int) -> timedelta:
 
 
 def locked_until(failures: int, last_failure: datetime | None) -> datetime | None:
-    """When the name may try again, or None when it is not locked."""
+    """When the name may try again, or None when it need not wait."""
     duration = lock_duration(failures)
     if last_failure is None or not duration:
         return None

@@ -9,8 +9,9 @@ field and outlives the booking's retention purge.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from precheck.office.models import Base, UTCDateTime
@@ -75,3 +76,23 @@ class BookingStatus(Base):
     actor: Mapped[str] = mapped_column(String(64))
     slot: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """For `confirmed`: the session start the counselor fixed among the job seeker's choices."""
+
+
+class VerificationCache(Base):
+    """What verifying a booking's report said (migration 0003_production), so the day view
+    does not re-verify every report on every view. Valid while the report (with the booking's
+    number), the office's catalogue and the report's time window are what they were."""
+
+    __tablename__ = "verification_cache"
+
+    booking_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("booking.id", ondelete="CASCADE"), primary_key=True
+    )
+    report_digest: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of the stored report and the booking's job seeker number."""
+    catalogue_digest: Mapped[str] = mapped_column(String(64))
+    verified_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recheck_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When the verdict can change by time alone (the report becomes valid or expires)."""
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """`views.summary_to_json` of the verification."""

@@ -21,10 +21,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from precheck.catalogue import ui_text
 from precheck.i18n import LANGS
+from precheck.messages import ui_text
 from precheck.office.dashboard import store, views
-from precheck.office.dashboard.models import Counselor
+from precheck.office.dashboard.models import Counselor, VerificationCache
 from precheck.office.dashboard.tokens import csrf_ok, csrf_token, load_secret, unsign_cookie
 from precheck.office.models import Booking
 
@@ -79,7 +79,8 @@ class Site:
         )
 
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        moment: datetime = self.context.clock()
+        return moment.astimezone(UTC)
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.tz)
@@ -107,8 +108,18 @@ class Site:
         query = dict(request.query_params)
         query["lang"] = other
 
+        fixed: dict[str, str] = {}
+
+        def text(key: str) -> str:
+            # A day view asks for the same labels hundreds of times: look each up once.
+            if key not in fixed:
+                fixed[key] = ui_text(key).get(lang)
+            return fixed[key]
+
         def t(key: str, **params: Any) -> str:
-            return ui_text(f"dashboard.{key}", **params).get(lang)
+            if params:
+                return ui_text(f"dashboard.{key}", **params).get(lang)
+            return text(f"dashboard.{key}")
 
         values: dict[str, Any] = {
             "lang": lang,
@@ -125,8 +136,8 @@ class Site:
             "when": lambda moment: self.local(moment).strftime("%Y-%m-%d %H:%M"),
             "local": self.local,
             "day_label": lambda day: views.format_day(day).get(lang),
-            "status_label": lambda status: ui_text(f"status.{status}").get(lang),
-            "one_line": views.one_line,
+            "status_label": lambda status: text(f"status.{status}"),
+            "shown_check": lambda check: views.shown_check(check, lang),
             "report_when": lambda text: report_when(text, lang),
         }
         values.update(context)
@@ -278,9 +289,14 @@ class Site:
         )
 
     def verify(self, data: bytes, number: str | None) -> Any:
-        from precheck.report import verify_report
+        from precheck.report.verify import verify_report
 
-        return verify_report(data, now=self.now(), job_seeker_number=number or None)
+        return verify_report(
+            data,
+            now=self.now(),
+            job_seeker_number=number or None,
+            office_key=self.context.office_key,
+        )
 
     def summary(self, booking: views.BookingFacts) -> tuple[views.ReportSummary, Any]:
         if booking.report is None:
@@ -288,13 +304,24 @@ class Site:
         verification = self.verify(booking.report, booking.number)
         return views.summarize(verification), verification
 
-    def rows(self, db: Session, bookings: list[Booking]) -> list[Row]:
+    def rows(self, db: Session, bookings: list[Booking], *, cached: bool = False) -> list[Row]:
+        """The rows pages show. `cached` (day view, CSV) reuses each booking's stored
+        verification while it still holds (`cached_summaries`); otherwise every report is
+        verified now and the cache refreshed (the booking page, which renders the report)."""
         history = store.status_history(db, [b.id for b in bookings])
         earlier_keys = store.earlier_fingerprints(db, bookings, SIGNED_STATES)
+        entries = {e.booking_id: e for e in store.verification_cache(db, [b.id for b in bookings])}
+        known = self.cached_summaries(bookings, entries) if cached else {}
         rows = []
         for booking in bookings:
             facts = self.facts(booking)
-            summary, verification = self.summary(facts)
+            verification = None
+            if booking.id in known:
+                summary = known[booking.id]
+            else:
+                summary, verification = self.summary(facts)
+                if facts.report is not None:
+                    self.remember(db, booking, summary, entries.get(booking.id))
             earlier = earlier_keys[booking.id]
             rows.append(
                 Row(
@@ -307,6 +334,45 @@ class Site:
                 )
             )
         return rows
+
+    def cached_summaries(
+        self, bookings: list[Booking], found: dict[int, VerificationCache]
+    ) -> dict[int, views.ReportSummary]:
+        """Stored verifications still true now: same report and number, same catalogue, and
+        no time boundary (the report's start or expiry) passed since."""
+        now = self.now()
+        catalogue = _catalogue_digest()
+        out = {}
+        for booking in bookings:
+            entry = found.get(booking.id)
+            if (
+                entry is not None
+                and booking.report_json is not None
+                and entry.report_digest == _report_digest(booking)
+                and entry.catalogue_digest == catalogue
+                and (entry.recheck_after is None or now < entry.recheck_after)
+            ):
+                out[booking.id] = views.summary_from_json(entry.summary)
+        return out
+
+    def remember(
+        self,
+        db: Session,
+        booking: Booking,
+        summary: views.ReportSummary,
+        entry: VerificationCache | None,
+    ) -> None:
+        """Store (or refresh `entry`, already loaded) the booking's verification."""
+        now = self.now()
+        store.save_verification(
+            db,
+            entry or VerificationCache(booking_id=booking.id),
+            report_digest=_report_digest(booking),
+            catalogue_digest=_catalogue_digest(),
+            verified_at=now,
+            recheck_after=views.recheck_after(summary, now),
+            summary=views.summary_to_json(summary),
+        )
 
     def day_bounds(self, first: date, count: int) -> tuple[datetime, datetime]:
         start = datetime.combine(first, time(0), self.tz)
@@ -324,3 +390,25 @@ class Site:
             if moment.tzinfo is not None:
                 out.append(moment.astimezone(UTC))
         return out
+
+
+def _report_digest(booking: Booking) -> str:
+    import hashlib
+
+    text = (booking.report_json or "") + "\0" + (booking.job_seeker_number or "")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _catalogue_digest() -> str:
+    """The office's own catalogue and verifier: a new catalogue changes every report's
+    catalogue note and the words shown, a new precheck may verify differently."""
+    import hashlib
+
+    from precheck import __version__
+    from precheck.catalogue import CatalogueError, load_catalogue
+
+    try:
+        digest = load_catalogue().digest
+    except (CatalogueError, OSError):
+        digest = "-"
+    return hashlib.sha256(f"{digest}\0{__version__}".encode()).hexdigest()

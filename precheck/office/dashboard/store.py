@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from precheck.office.dashboard.models import (
     Counselor,
     CounselorSession,
     LoginFailure,
+    VerificationCache,
 )
 from precheck.office.dashboard.tokens import new_session_id, session_key
 from precheck.office.models import Booking
@@ -32,6 +34,10 @@ SESSION_MAX = timedelta(hours=12)
 """A session ends this long after sign-in whatever happens: one working day."""
 
 _NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+MAX_ID = 2**31 - 1
+"""The largest id a booking can have (PostgreSQL `integer`); a bigger number in a URL is no
+booking, and asking the database for it would overflow its integer type (a 500)."""
 
 
 def valid_name(name: str) -> bool:
@@ -60,20 +66,29 @@ def remove_counselor(db: Session, name: str) -> bool:
     return True
 
 
-def _failure_key(name: str) -> str:
+def _failure_key(name: str, device: str | None = None) -> str:
     """Failures are kept under a hash of the name as typed (case-folded): the table never holds
-    text someone typed, which may be a password entered in the wrong field."""
-    return hashlib.sha256(name.casefold().encode("utf-8")).hexdigest()
+    text someone typed, which may be a password entered in the wrong field. A trusted
+    browser's own counter shares the account's first 32 hex digits, so `unlock` finds it."""
+    account = hashlib.sha256(name.casefold().encode("utf-8")).hexdigest()
+    if device is None:
+        return account
+    return account[:32] + hashlib.sha256(device.encode("utf-8")).hexdigest()[:32]
 
 
-def failure_state(db: Session, name: str) -> tuple[int, datetime | None]:
-    row = db.get(LoginFailure, _failure_key(name))
+def name_tag(name: str) -> str:
+    """What a device cookie says about an account: not the name, a short hash of it."""
+    return hashlib.sha256(("tag\0" + name.casefold()).encode("utf-8")).hexdigest()[:16]
+
+
+def failure_state(db: Session, name: str, device: str | None = None) -> tuple[int, datetime | None]:
+    row = db.get(LoginFailure, _failure_key(name, device))
     return (row.failures, row.last_failure_at) if row else (0, None)
 
 
-def record_failure(db: Session, name: str, now: datetime) -> int:
-    """Count one more consecutive failure for `name`; the new count."""
-    key = _failure_key(name)
+def record_failure(db: Session, name: str, now: datetime, device: str | None = None) -> int:
+    """Count one more consecutive failure for `name` (from a trusted `device`); the new count."""
+    key = _failure_key(name, device)
     row = db.get(LoginFailure, key)
     if row is None:
         row = LoginFailure(name=key, failures=0, last_failure_at=now)
@@ -83,14 +98,30 @@ def record_failure(db: Session, name: str, now: datetime) -> int:
     return row.failures
 
 
-def clear_failures(db: Session, name: str) -> None:
-    db.execute(delete(LoginFailure).where(LoginFailure.name == _failure_key(name)))
+def clear_failures(db: Session, name: str, device: str | None = None) -> None:
+    db.execute(delete(LoginFailure).where(LoginFailure.name == _failure_key(name, device)))
 
 
-def locked_until(db: Session, name: str, now: datetime) -> datetime | None:
-    failures, last = failure_state(db, name)
+def clear_all_failures(db: Session, name: str) -> int:
+    """Forget every counter of `name` (account-wide and per browser); how many there were."""
+    prefix = _failure_key(name)[:32]
+    rows = list(db.scalars(select(LoginFailure).where(LoginFailure.name.startswith(prefix))))
+    for row in rows:
+        db.delete(row)
+    return len(rows)
+
+
+def locked_until(
+    db: Session, name: str, now: datetime, device: str | None = None
+) -> datetime | None:
+    failures, last = failure_state(db, name, device)
     until = lockout.locked_until(failures, last)
     return until if until is not None and now < until else None
+
+
+def close_sessions_of(db: Session, counselor: Counselor) -> None:
+    """End every session of an account (its password was changed by an administrator)."""
+    db.execute(delete(CounselorSession).where(CounselorSession.counselor_id == counselor.id))
 
 
 def open_session(db: Session, counselor: Counselor, now: datetime) -> str:
@@ -158,6 +189,8 @@ def bookings_from(db: Session, start: datetime) -> list[Booking]:
 
 
 def get_booking(db: Session, booking_id: int) -> Booking | None:
+    if not 1 <= booking_id <= MAX_ID:
+        return None
     booking = db.get(Booking, booking_id)
     return booking if booking is not None and booking.purged_at is None else None
 
@@ -222,3 +255,30 @@ def record_status(
     if slot is not None:
         booking.session_at = slot
         booking.session_end = slot + timedelta(minutes=session_minutes)
+
+
+def verification_cache(db: Session, booking_ids: list[int]) -> list[VerificationCache]:
+    if not booking_ids:
+        return []
+    query = select(VerificationCache).where(VerificationCache.booking_id.in_(booking_ids))
+    return list(db.scalars(query))
+
+
+def save_verification(
+    db: Session,
+    entry: VerificationCache,
+    *,
+    report_digest: str,
+    catalogue_digest: str,
+    verified_at: datetime,
+    recheck_after: datetime | None,
+    summary: dict[str, Any],
+) -> None:
+    """Fill a booking's cached verification (a loaded row, or a new one that is added)."""
+    entry.report_digest = report_digest
+    entry.catalogue_digest = catalogue_digest
+    entry.verified_at = verified_at
+    entry.recheck_after = recheck_after
+    entry.summary = summary
+    if entry not in db:
+        db.add(entry)

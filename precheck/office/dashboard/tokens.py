@@ -75,6 +75,28 @@ def unsign_cookie(secret: bytes, cookie: str | None) -> str | None:
     return session_id
 
 
+DEVICE_NAMES_MAX = 8
+"""Accounts one browser is remembered for: a shared office PC has a few counselors."""
+
+
+def device_cookie(secret: bytes, nonce: str, tags: list[str]) -> str:
+    """A browser's proof that the accounts tagged in it have signed in from it before: the
+    random `nonce` names this browser, `tags` are `store.name_tag` values."""
+    payload = nonce + "~" + ",".join(tags[-DEVICE_NAMES_MAX:])
+    return f"{payload}.{_mac(secret, 'device', payload)}"
+
+
+def read_device_cookie(secret: bytes, cookie: str | None) -> tuple[str, list[str]] | None:
+    """(nonce, tags) from a device cookie whose signature is right, else None."""
+    if not cookie or "." not in cookie or len(cookie) > 1024:
+        return None
+    payload, _, mac = cookie.rpartition(".")
+    if not hmac.compare_digest(mac, _mac(secret, "device", payload)):
+        return None
+    nonce, _, tags = payload.partition("~")
+    return nonce, [t for t in tags.split(",") if t]
+
+
 def csrf_token(secret: bytes, binding: str) -> str:
     return _mac(secret, "csrf", binding)
 

@@ -22,7 +22,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from precheck.catalogue import ui_text
+from precheck.messages import ui_text
 from precheck.office.dashboard import passwords, store, views
 from precheck.office.dashboard.export import bookings_csv
 from precheck.office.dashboard.models import Counselor
@@ -34,7 +34,12 @@ from precheck.office.dashboard.site import (
     Row,
     Site,
 )
-from precheck.office.dashboard.tokens import new_session_id, sign_cookie
+from precheck.office.dashboard.tokens import (
+    device_cookie,
+    new_session_id,
+    read_device_cookie,
+    sign_cookie,
+)
 from precheck.office.models import Booking
 
 MAX_UPLOAD_FILES = 20
@@ -42,6 +47,9 @@ LOGIN_RATE = 1.0
 LOGIN_BURST = 20
 """Sign-in posts one client address may send: 20 at once, then one a second. The per-name
 lockout stops guessing one name; this stops one PC from guessing across many names."""
+DEVICE_COOKIE = "precheck_device"
+DEVICE_MAX_AGE = 400 * 86400
+"""A browser is remembered for as long as browsers keep a cookie (400 days in Chrome)."""
 AUDIT_SHOWN = 200
 UNKNOWN_ACTOR = "(unknown)"
 """The audit log's actor for a sign-in attempt with a name that is no account."""
@@ -63,7 +71,7 @@ class Dashboard(Site):
         super().__init__(context)
         from precheck.office.ratelimit import RateLimiter
 
-        self.login_limiter = RateLimiter(LOGIN_RATE, LOGIN_BURST)
+        self.login_limiter = RateLimiter(LOGIN_RATE, LOGIN_BURST, clock=context.limiter_clock)
 
     def routes(self) -> list[BaseRoute]:
         counselor = self.for_counselor
@@ -111,7 +119,9 @@ class Dashboard(Site):
             elif fresh or not self.csrf_valid(request, form):
                 error, status_code = ui_text("dashboard.csrf").get(lang), 403
             else:
-                outcome, detail = await run_in_threadpool(self.try_login, name, password)
+                device = read_device_cookie(self.secret, request.cookies.get(DEVICE_COOKIE))
+                trusted = device[0] if device and store.name_tag(name) in device[1] else None
+                outcome, detail = await run_in_threadpool(self.try_login, name, password, trusted)
                 if outcome == "ok":
                     redirect = RedirectResponse(next_url or "/", 303)
                     self.set_cookie(
@@ -120,6 +130,15 @@ class Dashboard(Site):
                         SESSION_COOKIE,
                         sign_cookie(self.secret, detail),
                         max_age=int(store.SESSION_MAX.total_seconds()),
+                    )
+                    nonce, tags = device or (new_session_id(), [])
+                    tags = [t for t in tags if t != store.name_tag(name)] + [store.name_tag(name)]
+                    self.set_cookie(
+                        request,
+                        redirect,
+                        DEVICE_COOKIE,
+                        device_cookie(self.secret, nonce, tags),
+                        max_age=DEVICE_MAX_AGE,
                     )
                     redirect.delete_cookie(PRELOGIN_COOKIE, path="/")
                     return redirect
@@ -144,17 +163,19 @@ class Dashboard(Site):
             self.set_cookie(request, response, PRELOGIN_COOKIE, prelogin, max_age=None)
         return response
 
-    def try_login(self, name: str, password: str) -> tuple[str, str]:
+    def try_login(self, name: str, password: str, device: str | None = None) -> tuple[str, str]:
         """("ok", session id), ("locked", until ISO) or ("failed", "") — decided and audited.
 
-        The audit log names the account only when it exists: what someone typed as a name
-        (perhaps their password, in the wrong field) is never stored.
+        `device` is the nonce of a browser `name` has signed in from before: its own counter
+        decides, not the account-wide one a stranger can drive (lockout.py). The audit log
+        names the account only when it exists: what someone typed as a name (perhaps their
+        password, in the wrong field) is never stored.
         """
         now = self.now()
         with self.database.write() as db:
             counselor = store.find_counselor(db, name) if store.valid_name(name) else None
             actor = counselor.name if counselor else UNKNOWN_ACTOR
-            until = store.locked_until(db, name, now)
+            until = store.locked_until(db, name, now, device)
             if until is not None:
                 store.audit(db, actor, "login-locked", now)
                 return "locked", until.isoformat()
@@ -164,11 +185,13 @@ class Dashboard(Site):
             else:
                 good = passwords.verify_password(counselor.password_hash, password)
             if not good or counselor is None:
-                store.record_failure(db, name, now)
+                store.record_failure(db, name, now, device)
                 store.audit(db, actor, "login-failed", now)
-                until = store.locked_until(db, name, now)
+                until = store.locked_until(db, name, now, device)
                 return ("locked", until.isoformat()) if until else ("failed", "")
             store.clear_failures(db, name)
+            if device is not None:
+                store.clear_failures(db, name, device)
             if passwords.needs_rehash(counselor.password_hash):
                 counselor.password_hash = passwords.hash_password(password)
             session_id = store.open_session(db, counselor, now)
@@ -196,14 +219,19 @@ class Dashboard(Site):
         today = self.local(self.now()).date()
         days = views.days_from(today)
         start, end = self.day_bounds(today, len(days))
+        asked = views.parse_page(request.query_params.get("page"))
 
-        def load() -> list[Row]:
+        def load() -> tuple[list[Row], int, int]:
             with self.database.write() as db:
-                rows = self.rows(db, store.bookings_between(db, start, end))
+                bookings = store.bookings_between(db, start, end)
+                page = min(asked, views.page_count(len(bookings)))
+                first = (page - 1) * views.PAGE_ROWS
+                shown = bookings[first : first + views.PAGE_ROWS]
+                rows = self.rows(db, shown, cached=True)
                 store.audit(db, user.name, "view-day", self.now(), detail=today.isoformat())
-                return rows
+                return rows, len(bookings), page
 
-        rows = await run_in_threadpool(load)
+        rows, total, page = await run_in_threadpool(load)
         grouped: dict[date, list[Row]] = {day: [] for day in days}
         for row in rows:
             grouped.setdefault(row.booking.start.date(), []).append(row)
@@ -215,7 +243,11 @@ class Dashboard(Site):
             nav="day",
             days=days,
             grouped=grouped,
-            total=len(rows),
+            total=total,
+            page=page,
+            pages=views.page_count(total),
+            first_row=(page - 1) * views.PAGE_ROWS + 1,
+            last_row=(page - 1) * views.PAGE_ROWS + len(rows),
         )
 
     async def booking(self, request: Request, user: Counselor) -> Response:
@@ -231,16 +263,21 @@ class Dashboard(Site):
                 history = store.status_history(db, [booking.id])[booking.id]
                 store.audit(db, user.name, "view-booking", self.now(), booking_id=booking.id)
             report_html = None
+            browser_check = None
             verification = row.verification
             if verification is not None and verification.report is not None:
-                from precheck.report import render_html
+                from precheck.report.html import render_html
 
-                report_html = render_html(verification.report, lang, verification=verification)
+                if verification.kind == "browser":
+                    browser_check = views.browser_check(verification.report)
+                else:
+                    report_html = render_html(verification.report, lang, verification=verification)
             return {
                 "row": row,
                 "history": history,
                 "slots": self.slots(booking),
                 "report_html": report_html,
+                "browser_check": browser_check,
             }
 
         loaded = await run_in_threadpool(load)
@@ -277,6 +314,7 @@ class Dashboard(Site):
             slots=[self.local(s) for s in loaded["slots"]],
             no_show_wait=wait,
             report_html=loaded["report_html"],
+            browser_check=loaded["browser_check"],
             flash=flash,
             error=error,
         )
@@ -442,16 +480,16 @@ class Dashboard(Site):
         return self.after_change(request, user, booking_id, outcome)
 
     async def export(self, request: Request, user: Counselor) -> Response:
+        asked = request.query_params.get("day")
+        day = views.parse_day(asked) if asked else self.local(self.now()).date()
+        if day is None:
+            return self.message_page(request, user, "bad-day", 400, back_key="nav.day")
         lang = self.lang(request)
-        try:
-            day = date.fromisoformat(request.query_params.get("day") or "")
-        except ValueError:
-            day = self.local(self.now()).date()
         start, end = self.day_bounds(day, 1)
 
         def load() -> bytes:
             with self.database.write() as db:
-                rows = self.rows(db, store.bookings_between(db, start, end))
+                rows = self.rows(db, store.bookings_between(db, start, end), cached=True)
                 store.audit(db, user.name, "export", self.now(), detail=day.isoformat())
             return bookings_csv([(r.booking, r.status, r.report) for r in rows], lang)
 
