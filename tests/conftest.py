@@ -2,6 +2,7 @@
 
 `need(condition, reason)` skips a test on a developer's laptop that lacks a system part (root,
 a Debian package), but fails it in CI (CI=true), where `.ci/run` has installed everything.
+In CI every other kind of skip fails too (tests/strict_ci.py, whose hooks are installed here).
 """
 
 from __future__ import annotations

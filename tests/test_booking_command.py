@@ -340,16 +340,14 @@ def test_booking_goes_to_the_intake_too(tmp_path: Path, office: Office) -> None:
 
 
 def test_intake_down_queues_and_outbox_sends_later(tmp_path: Path, trusted_ca: LocalCA) -> None:
-    first = Office(trusted_ca)
-    port, url = first.port, first.url
-    first.stop()
-    profile = write_profile(tmp_path, url=url)
+    again = Office(trusted_ca, listening=False)  # its port held, refusing until it starts
+    profile = write_profile(tmp_path, url=again.url)
     done = book(tmp_path, "--profile", str(profile))
     assert done.returncode == 22, done.stdout + done.stderr
     assert "precheck outbox --send" in done.stdout
     drafts(tmp_path)  # the email draft exists all the same
     [entry] = outbox.entries()[0]
-    again = Office(trusted_ca, port)
+    again.start()
     try:
         sent = precheck("outbox", "--send", "--lang", "en")
         assert sent.returncode == 0, sent.stdout + sent.stderr

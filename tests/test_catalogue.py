@@ -32,29 +32,41 @@ def test_catalogue_has_every_condition_of_the_design() -> None:
 
 
 def test_every_code_a_probe_returns_has_a_message_and_remediation() -> None:
-    """Read the codes out of each probe's source: a code without catalogue text is a bug."""
+    """Read the codes out of each probe's source: a code without catalogue text is a bug, and
+    so is a WARN, FAIL or UNKNOWN outcome with no fix for a system it can occur on."""
     catalogue = load_catalogue()
     for check_id, module_name in probes.PROBES.items():
         spec = catalogue.checks[check_id]
-        source = Path(__import__(module_name, fromlist=["x"]).__file__ or "").read_text()
-        codes = {
-            node.args[1].value
-            for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Call)
-            and getattr(node.func, "id", "") in ("Verdict", "Phrase")
+        tree = ast.parse(Path(__import__(module_name, fromlist=["x"]).__file__ or "").read_text())
+        calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+        outcomes = {
+            str(node.args[1].value)
+            for node in calls
+            if getattr(node.func, "id", "") == "Verdict"
             and len(node.args) >= 2
             and isinstance(node.args[1], ast.Constant)
-        } | {
-            node.args[0].value
-            for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Call)
-            and getattr(node.func, "id", "") == "Phrase"
-            and isinstance(node.args[0], ast.Constant)
         }
-        assert codes, check_id
-        for code in map(str, codes):
+        phrases = {
+            str(node.args[0].value)
+            for node in calls
+            if getattr(node.func, "id", "") == "Phrase" and isinstance(node.args[0], ast.Constant)
+        }
+        assert outcomes, check_id
+        for code in outcomes | phrases:
             text = spec.messages.get(code) or ui_text(code)
             assert text.ja != code, f"{check_id}: no message for {code!r}"
+        for code in outcomes:
+            status = spec.statuses.get(code)
+            if status is None:  # the runner's shared outcomes (core.toml) have no per-OS fix
+                continue
+            if status is Status.PASS:  # verify refuses a report with a fix on a PASS
+                assert code not in spec.remediation, f"{check_id}: {code} passes yet has a fix"
+            if status not in NEEDS_FIX:
+                continue
+            for system in spec.systems[code]:
+                fix = spec.remediation_for(code, system, {})
+                assert fix is not None, f"{check_id}: {code} ({status}) has no fix on {system}"
+                assert fix.ja.strip() and fix.en.strip(), f"{check_id}: {code} on {system}"
 
 
 def test_validation_names_file_and_field(tmp_path: Path) -> None:
