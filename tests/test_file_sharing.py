@@ -187,7 +187,8 @@ def test_with_the_clients_removed_the_check_passes(how: str, tmp_path: Path) -> 
         "sh",
     ]
     run = run_precheck("run", "--only", "file-sharing", "--json", wrapper=wrapper)
-    assert run.returncode == 0, run.stdout + run.stderr
+    # a partial run (--only) exits 1 by design (issue 15): the verdict is in the JSON
+    assert run.returncode == 1, run.stdout + run.stderr
     (result,) = json.loads(run.stdout)["results"]
     assert (result["status"], result["code"]) == ("PASS", "none"), result
     assert result["facts"]["found"] == []
