@@ -93,7 +93,7 @@ def test_lifecycle_table_rows_are_dates() -> None:
         for version, row in releases.items():
             assert row["name"], (distro, version)
             # A row without an end date is a release whose end is not announced (LMDE 7).
-            if "supported_until" in row or distro != "linuxmint":
+            if "supported_until" in row or distro != "lmde":
                 date.fromisoformat(row["supported_until"])
 
 

@@ -2,7 +2,8 @@
 
 Read with one regular-expression scan per line (no shlex: shlex took 17–20 s on a 1 MiB quoted
 line), so parsing is linear in the input; each value is cut to `bounded`'s limit and at most
-`MAX_FIELDS` keys of the first `MAX_LINES` lines are kept, so a broken or hostile file cannot grow a report.
+`MAX_FIELDS` keys of the first `MAX_LINES` lines are kept, so a broken or hostile file cannot
+grow a report.
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ MAX_LINES = 1000
 
 # One shell word piece at a time: "double" (with \ escapes), 'single', \x, blanks, plain text,
 # or any other single character (a quote that is never closed is kept as a character).
-_PIECE = re.compile(
-    r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|\\(.)|(\s+)|([^\s"\'\\]+)|(.)', re.DOTALL
-)
+_PIECE = re.compile(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|\\(.)|(\s+)|([^\s"\'\\]+)|(.)', re.DOTALL)
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _KEY = re.compile(r"[A-Za-z0-9_]+\Z")
 

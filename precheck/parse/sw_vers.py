@@ -26,7 +26,7 @@ def parse_sw_vers(text: str) -> dict[str, str]:
 
 
 def version_tuple(version: str) -> tuple[int, ...]:
-    """"15.7.3" -> (15, 7, 3); digits only, at most four parts, () when there are none."""
+    """ "15.7.3" -> (15, 7, 3); digits only, at most four parts, () when there are none."""
     parts: list[int] = []
     for piece in version.split(".")[:4]:
         digits = "".join(itertools.takewhile(str.isdigit, piece.strip()))[:9]

@@ -13,21 +13,18 @@ from typing import Any
 from precheck.host import Host
 from precheck.model import Facts, Phrase, Status, Verdict
 from precheck.parse.sw_vers import version_tuple
-from precheck.probes import Context
+from precheck.probes import Context, ProbeModule
 
 NAMES = {"windows": "Windows", "darwin": "macOS", "linux": "Linux"}
 
 
 def collect(host: Host, ctx: Context) -> Facts:
+    from importlib import import_module
+
     system = host.platform().system
-    if system == "windows":
-        from precheck.probes.os_support import windows as backend
-    elif system == "darwin":
-        from precheck.probes.os_support import darwin as backend
-    elif system == "linux":
-        from precheck.probes.os_support import linux as backend
-    else:
+    if system not in NAMES:
         return {"system": system, "now": host.now().isoformat(), "unidentified": system}
+    backend: ProbeModule = import_module(f"{__name__}.{system}")
     return backend.collect(host, ctx)
 
 
@@ -63,9 +60,7 @@ def _finish(
 
 def _updates_unknown(params: dict[str, Any], updates: dict[str, Any]) -> Verdict:
     reason = (
-        (updates.get("detail") or updates.get("error"))
-        if updates
-        else Phrase("no-package-manager")
+        (updates.get("detail") or updates.get("error")) if updates else Phrase("no-package-manager")
     )
     return Verdict(Status.UNKNOWN, "supported-updates-unknown", {**params, "reason": reason})
 
@@ -97,18 +92,18 @@ def _linux(facts: Facts, ctx: Context, table: dict[str, Any], now: datetime) -> 
     if row is None:
         older = _older_than_all(releases, version)
         if older is not None:
-            name, until = older
+            oldest, ended = older
             return Verdict(
-                Status.FAIL,
-                "eol-older",
-                {"os": pretty, "oldest": name, "eol": until.isoformat()},
+                Status.FAIL, "eol-older", {"os": pretty, "oldest": oldest, "eol": ended.isoformat()}
             )
         return Verdict(
             Status.UNKNOWN,
             "unknown-release",
             {"os": pretty, "id": os_facts["id"], "version": os_facts.get("version_id", "-")},
         )
-    until = date.fromisoformat(row["supported_until"]) if "supported_until" in row else None
+    until: date | None = (
+        date.fromisoformat(row["supported_until"]) if "supported_until" in row else None
+    )
     name = f"{pretty} ({row['name']})" if base_label else row["name"]
     data_as_of = _data_as_of(table)
     params: dict[str, Any] = {"os": name, "eol": _eol_param(until), "as_of": table["as_of"]}
@@ -118,7 +113,9 @@ def _linux(facts: Facts, ctx: Context, table: dict[str, Any], now: datetime) -> 
         have, latest = version_tuple(version), version_tuple(row["latest_minor"])
         if len(have) >= 2 and have < latest:
             return Verdict(
-                Status.FAIL, "minor-old", {**params, "version": version, "latest": row["latest_minor"]}
+                Status.FAIL,
+                "minor-old",
+                {**params, "version": version, "latest": row["latest_minor"]},
             )
     if updates.get("security_pending", 0) > th["max_pending_security"]:
         return Verdict(
@@ -147,6 +144,8 @@ def _linux_family(table: dict[str, Any], os_facts: dict[str, str]) -> tuple[str,
     version = os_facts.get("version_id", "")
     if os_id == "centos" and "stream" in os_facts.get("name", "").lower():
         return "centos-stream", version, False
+    if os_id == "linuxmint" and os_facts.get("name", "").startswith("LMDE"):
+        return "lmde", version, False
     derived = table.get("linux_derivatives", {}).get(os_id)
     if not isinstance(derived, dict):
         return os_id, version, False
@@ -262,7 +261,12 @@ def _windows(facts: Facts, ctx: Context, table: dict[str, Any], now: datetime) -
 
 
 def _windows_patches(
-    w: dict[str, Any], build: int, ubr: int | None, params: dict[str, Any], today: date, ctx: Context
+    w: dict[str, Any],
+    build: int,
+    ubr: int | None,
+    params: dict[str, Any],
+    today: date,
+    ctx: Context,
 ) -> Verdict | None:
     """patches-behind/-missing from the UBR, or None when the PC is current."""
     if ubr is None:
@@ -352,7 +356,10 @@ def _darwin(facts: Facts, ctx: Context, table: dict[str, Any], now: datetime) ->
     row = releases.get(str(have[0])) if have else None
     if row is None:
         older = _older_than_all(
-            {k: {"name": r["name"], "supported_until": r.get("eol", "9999-12-31")} for k, r in releases.items()},
+            {
+                k: {"name": r["name"], "supported_until": r.get("eol", "9999-12-31")}
+                for k, r in releases.items()
+            },
             version,
         )
         if older is not None:
@@ -364,7 +371,11 @@ def _darwin(facts: Facts, ctx: Context, table: dict[str, Any], now: datetime) ->
             Status.UNKNOWN, "unknown-release", {"os": label, "id": "macOS", "version": version}
         )
     name = f"{row['name']} ({version})"
-    params: dict[str, Any] = {"os": name, "eol": Phrase("no-end-announced"), "as_of": table["as_of"]}
+    params: dict[str, Any] = {
+        "os": name,
+        "eol": Phrase("no-end-announced"),
+        "as_of": table["as_of"],
+    }
     if row["status"] == "unsupported":
         return Verdict(Status.FAIL, "eol", {**params, "eol": row["eol"]})
     if row["status"] == "ending":

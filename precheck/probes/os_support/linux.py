@@ -82,9 +82,7 @@ def _apt_updates(host: Host) -> dict[str, Any]:
     except HostError as exc:
         return _motd_updates(host) or updates_error("apt", exc.reason, exc.detail)
     if result.rc != 0:
-        return _motd_updates(host) or updates_error(
-            "apt", "failed", f"apt exited with {result.rc}"
-        )
+        return _motd_updates(host) or updates_error("apt", "failed", f"apt exited with {result.rc}")
     upgradable = parse_upgradable(result.stdout)
     security = [u for u in upgradable if u.security]
     stamp = _stamp(host, APT_STAMPS)

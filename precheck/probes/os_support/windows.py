@@ -40,7 +40,9 @@ def collect(host: Host, ctx: Context) -> Facts:
     try:
         result = host.run(["systeminfo"], timeout=20)
     except HostError as exc:
-        facts["unidentified"] = bounded(f"{reason or 'registry: missing'}; systeminfo: {exc.reason}")
+        facts["unidentified"] = bounded(
+            f"{reason or 'registry: missing'}; systeminfo: {exc.reason}"
+        )
         return facts
     parsed = parse_systeminfo(result.stdout)
     if "build" not in parsed:
