@@ -37,7 +37,12 @@ def parse_os_release(text: str) -> dict[str, str]:
             continue
         if key not in fields and len(fields) >= MAX_FIELDS:
             continue
-        fields[key] = bounded(_unquote(value))
+        if len(value) > 4 * LIMIT:
+            # Only the first LIMIT characters survive anyway: a cut inside quotes at most turns a
+            # closing quote into a plain one, and the ellipsis still marks the cut.
+            fields[key] = _unquote(value[: 4 * LIMIT])[: LIMIT - 1] + "…"
+        else:
+            fields[key] = bounded(_unquote(value))
     return fields
 
 
