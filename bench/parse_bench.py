@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.test_parse_bounded import HOSTILE, PARSERS  # noqa: E402
+from tests.test_parse_bounded import HOSTILE, PARSERS
 
 
 def main() -> None:

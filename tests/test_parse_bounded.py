@@ -64,7 +64,7 @@ def test_random_and_truncated_input_never_raises(name: str, text: str, cut: int)
     parse(truncated + text)
 
 
-HOSTILE = {
+HOSTILE: dict[str, Callable[[int], str]] = {
     "one quoted line": lambda n: 'PRETTY_NAME="' + "x" * n + '"',
     "unclosed quote": lambda n: 'NAME="' + '\\"' * (n // 2),
     "many short lines": lambda n: "A=b\n" * (n // 4),
