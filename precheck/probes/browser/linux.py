@@ -1,0 +1,99 @@
+"""Browsers on Linux: the package manager's record (dpkg-query, no root) and Firefox's
+application.ini; running `chromium --version` would start the browser, so it is never done."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from precheck.host import Host, HostError
+from precheck.host.text import bounded
+from precheck.model import Facts
+from precheck.probes import Context
+from precheck.probes.browser.facts import add
+
+# Mozilla's application.ini (Version=153.8.0) for builds installed outside dpkg: the snap on
+# Ubuntu, a tarball under /opt, Debian's own folders (read only when dpkg has no answer).
+APPLICATION_INI = {
+    "firefox": (
+        "/snap/firefox/current/usr/lib/firefox/application.ini",
+        "/usr/lib/firefox/application.ini",
+        "/opt/firefox/application.ini",
+    ),
+    "firefox-esr": ("/usr/lib/firefox-esr/application.ini",),
+}
+_DPKG_VERSION = re.compile(r"^(?:\d+:)?(\d+(?:\.\d+)+)(?:esr)?(?:[-+~][^ ]*)?$")
+
+
+def packages(table: dict[str, Any]) -> dict[str, str]:
+    """Debian package name -> browsers.toml row id."""
+    return {
+        pkg: browser_id
+        for browser_id, row in table["browsers"].items()
+        for pkg in row.get("linux_packages", [])
+    }
+
+
+def collect(host: Host, ctx: Context) -> Facts:
+    table = ctx.table("browsers")
+    found: list[dict[str, Any]] = []
+    errors: list[str] = []
+    by_package = packages(table)
+    argv = ["dpkg-query", "-W", "-f", "${Package}\\t${Version}\\n", *sorted(by_package)]
+    try:
+        # rc 1 only says some names are not installed; the installed ones are still listed.
+        result = host.run(argv, timeout=10)
+        for package, version in parse_dpkg_query(result.stdout):
+            if package in by_package:
+                stamp = _mtime(host, f"/var/lib/dpkg/info/{package}.list")
+                entry = {"id": by_package[package], "version": version, "source": "dpkg"}
+                if stamp:
+                    entry["installed"] = stamp
+                add(found, entry)
+    except HostError as exc:
+        errors.append(bounded(f"dpkg-query: {exc.reason}"))
+    for browser_id, paths in APPLICATION_INI.items():
+        for path in paths:
+            try:
+                text = host.read_file(path, limit=16 << 10)
+            except HostError as exc:
+                errors.append(bounded(f"{path}: {exc.reason}"))
+                continue
+            ini_version = application_ini_version(text or "")
+            if ini_version:
+                add(found, {"id": browser_id, "version": ini_version, "source": "application.ini"})
+                break
+    return {"system": "linux", "now": host.now().isoformat(), "found": found, "errors": errors}
+
+
+def _mtime(host: Host, path: str) -> str | None:
+    try:
+        stamp = host.mtime(path)
+    except HostError:
+        return None
+    return stamp.isoformat() if stamp else None
+
+
+def parse_dpkg_query(text: str) -> list[tuple[str, str]]:
+    """`package<TAB>version` lines -> (package, upstream version); not-installed rows (empty
+    version) and odd lines are dropped.
+
+    "1:142.0-1~deb12u1" -> "142.0", "153.8.0esr-1" -> "153.8.0"; Ubuntu's snap stub
+    "1:1snap1-0ubuntu5" has no browser version and is dropped.
+    """
+    rows = []
+    for line in text.splitlines()[:200]:
+        package, sep, version = line.partition("\t")
+        match = _DPKG_VERSION.match(version.strip()[:100]) if sep else None
+        if match:
+            rows.append((bounded(package.strip(), 80), bounded(match.group(1), 80)))
+    return rows
+
+
+def application_ini_version(text: str) -> str | None:
+    """`Version=153.8.0` from the [App] section of Mozilla's application.ini."""
+    for line in text.splitlines()[:200]:
+        key, sep, value = line.partition("=")
+        if sep and key.strip() == "Version" and value.strip()[:1].isdigit():
+            return bounded(value.strip(), 80)
+    return None
