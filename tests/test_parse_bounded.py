@@ -133,3 +133,31 @@ def test_a_megabyte_os_release_line_makes_a_report_the_verifier_accepts() -> Non
     assert len(data) < 100_000 < MAX_REPORT_BYTES
     verification = verify_report(data)
     assert verification.valid, verification.as_dict()
+
+
+def test_refresh_script_reports_a_missing_release(tmp_path: Any) -> None:
+    """bench/refresh_tables.py reads endoflife.date's release rows and names what the table lacks."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "refresh_tables", Path(__file__).parent.parent / "bench" / "refresh_tables.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    (tmp_path / "products").mkdir()
+    # The shape of endoflife.date's products/ubuntu.md front matter (rows as in commit a70eca3),
+    # with one release the table has and one it lacks.
+    (tmp_path / "products" / "ubuntu.md").write_text(
+        "---\ntitle: Ubuntu\nreleases:\n"
+        '  - releaseCycle: "26.10"\n    releaseDate: 2026-10-09\n    eol: 2027-07-01\n\n'
+        '  - releaseCycle: "24.04"\n    releaseDate: 2024-04-25\n    eol: 2029-05-31\n---\n'
+    )
+    import tomllib
+
+    table = tomllib.loads(module.TABLE.read_text(encoding="utf-8"))
+    lines = module.compare(table, tmp_path, "HEAD")
+    assert lines == [
+        'add    [linux.ubuntu."26.10"] released=2026-10-09 supported_until=2027-07-01  (ubuntu.md)'
+    ]
