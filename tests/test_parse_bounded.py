@@ -136,7 +136,7 @@ def test_a_megabyte_os_release_line_makes_a_report_the_verifier_accepts() -> Non
 
 
 def test_refresh_script_reports_a_missing_release(tmp_path: Any) -> None:
-    """bench/refresh_tables.py reads endoflife.date's release rows and names what the table lacks."""
+    """bench/refresh_tables.py reads endoflife.date release rows, names what the table lacks."""
     import importlib.util
     from pathlib import Path
 
