@@ -41,6 +41,7 @@ def debian(**entries: dict[str, Any]) -> dict[str, Any]:
     return {"file:/etc/debian_version": ok("12.11\n"), **entries}
 
 
+DNF = "cmd:dnf --cacheonly --quiet updateinfo list --security"
 UPGRADABLE = sample("linux/apt-list-upgradable-ubuntu2410.txt")
 
 
@@ -98,7 +99,7 @@ def test_apt_missing_is_unknown_never_pass() -> None:
     ["os-release-debian-testing.txt", "os-release-miraclelinux9.txt"],
 )
 def test_release_not_in_table_is_unknown_naming_what_was_looked_up(name: str) -> None:
-    entries = debian(**apt()) if "debian" in name else {}
+    entries = debian(**apt()) if "debian" in name else {DNF: error("missing", "no dnf")}
     bundle = linux_bundle({"file:/etc/os-release": ok(sample(f"linux/{name}")), **entries})
     result = run_checks(replay(bundle), load_catalogue(), only=["os-support"]).results[0]
     assert (result.status, result.code) == (Status.UNKNOWN, "unknown-release")
@@ -106,11 +107,38 @@ def test_release_not_in_table_is_unknown_naming_what_was_looked_up(name: str) ->
     assert f"ID={os_id}" in result.summary.en and f"ID={os_id}" in result.summary.ja
 
 
-def test_rhel_minor_matches_its_major_and_has_no_apt() -> None:
-    bundle = linux_bundle({"file:/etc/os-release": ok(sample("linux/os-release-rhel9.txt"))})
+def test_rhel_minor_matches_its_major_and_dnf_missing_is_unknown() -> None:
+    bundle = linux_bundle(
+        {
+            "file:/etc/os-release": ok(sample("linux/os-release-rhel9.txt")),
+            DNF: error("missing", "dnf is not installed"),
+        }
+    )
     result = run_checks(replay(bundle), load_catalogue(), only=["os-support"]).results[0]
     assert (result.status, result.code) == (Status.UNKNOWN, "supported-updates-unknown")
     assert "Red Hat Enterprise Linux 9" in result.summary.en
+    assert "dnf is not installed" in result.summary.en
+
+
+def test_rhel_security_advisories_from_dnf_fail() -> None:
+    listing = sample("linux/yum-updateinfo-list-security-rhel7.txt")
+    bundle = linux_bundle(
+        {
+            "file:/etc/os-release": ok(sample("linux/os-release-rhel9.txt")),
+            DNF: ok({"rc": 0, "stdout": listing, "stderr": ""}),
+        }
+    )
+    result = run_checks(replay(bundle), load_catalogue(), only=["os-support"]).results[0]
+    assert (result.status, result.code) == (Status.FAIL, "pending-security")
+    assert result.facts["updates"]["security_pending"] == 13  # distinct packages
+
+
+def test_no_package_manager_says_so_in_both_languages() -> None:
+    # MIRACLE LINUX is not in the table; Alpine is, and precheck reads no apk: the reason is a
+    # catalogue phrase, not English-only text.
+    bundle = linux_bundle({"file:/etc/os-release": ok("ID=alpine\nVERSION_ID=3.22.1\n")})
+    result = run_checks(replay(bundle), load_catalogue(), only=["os-support"]).results[0]
+    assert (result.status, result.code) == (Status.UNKNOWN, "supported-updates-unknown")
     assert "この precheck が読める更新管理ツールがありません" in result.summary.ja
 
 
