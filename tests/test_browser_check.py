@@ -15,12 +15,12 @@ from precheck.catalogue import load_catalogue
 from precheck.host import LiveHost
 from precheck.host.evidence import FORMAT, VERSION
 from precheck.model import Status
+from precheck.parse.dpkg_query import application_ini_version, parse_dpkg_query
 from precheck.probes import Context
 from precheck.probes.browser import decide
-from precheck.probes.browser.linux import application_ini_version, parse_dpkg_query
 from precheck.runner import run_checks
 from tests.bundles import ok, replay
-from tests.conftest import need
+from tests.conftest import need, sample
 
 
 def ctx() -> Context:
@@ -59,12 +59,13 @@ def test_firefox_esr_application_ini_on_this_machine_agrees_with_dpkg() -> None:
 
 
 def test_dpkg_query_lines() -> None:
-    rows = parse_dpkg_query(
-        "chromium\t156.0.8078.114-1~deb12u1\nfirefox\t\nfirefox-esr\t153.8.0esr-1~deb12u1\n"
-        "firefox\t1:1snap1-0ubuntu5\n"
-    )
-    # The not-installed row and Ubuntu's snap stub (no browser version in it) are dropped.
+    rows = parse_dpkg_query(sample("linux/dpkg-query-browsers-debian12.txt"))
+    # Names dpkg knows but that are not installed print an empty version and are dropped.
     assert rows == [("chromium", "156.0.8078.114"), ("firefox-esr", "153.8.0")]
+    assert (
+        application_ini_version(sample("linux/application-ini-firefox-esr-debian12.txt"))
+        == "153.8.0"
+    )
 
 
 def facts(*found: dict[str, Any], now: str = "2026-12-02T00:00:00+00:00") -> dict[str, Any]:

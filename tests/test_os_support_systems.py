@@ -201,6 +201,13 @@ def test_windows_feature_updates_per_edition(
     assert (verdict.status, verdict.code) == (status, code), verdict.params
 
 
+def test_windows_11_is_named_from_its_build_not_its_product_name() -> None:
+    verdict = windows(
+        "2026-06-20T00:00:00+00:00", 26200, "Professional", 8655, product_name="Windows 10 Pro"
+    )
+    assert verdict.params["os"] == "Windows 11 25H2 (Windows 11 Pro)"
+
+
 def test_windows_server_is_named_not_judged() -> None:
     verdict = windows(
         "2026-06-20T00:00:00+00:00", 20348, "ServerStandard", 5256, installation_type="Server"

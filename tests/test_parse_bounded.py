@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from precheck.host.text import LIMIT, bounded
 from precheck.parse.apt import parse_upgradable
 from precheck.parse.dnf import parse_updateinfo
+from precheck.parse.dpkg_query import application_ini_version, parse_dpkg_query
 from precheck.parse.os_release import parse_os_release
 from precheck.parse.softwareupdate import parse_softwareupdate_list, parse_softwareupdate_prefs
 from precheck.parse.sw_vers import parse_sw_vers, version_tuple
@@ -39,6 +40,11 @@ PARSERS: dict[str, tuple[Callable[[str], Any], str]] = {
     "zypper": (parse_list_patches, "linux/zypper-lp-category-security-leap42.3.txt"),
     "apt": (parse_upgradable, "linux/apt-list-upgradable-ubuntu2410.txt"),
     "dnf": (parse_updateinfo, "linux/yum-updateinfo-list-security-rhel7.txt"),
+    "dpkg_query": (parse_dpkg_query, "linux/dpkg-query-browsers-debian12.txt"),
+    "application_ini": (
+        application_ini_version,
+        "linux/application-ini-firefox-esr-debian12.txt",
+    ),
 }
 
 

@@ -3,12 +3,12 @@ application.ini; running `chromium --version` would start the browser, so it is 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from precheck.host import Host, HostError
 from precheck.host.text import bounded
 from precheck.model import Facts
+from precheck.parse.dpkg_query import application_ini_version, parse_dpkg_query
 from precheck.probes import Context
 from precheck.probes.browser.facts import add
 
@@ -22,7 +22,6 @@ APPLICATION_INI = {
     ),
     "firefox-esr": ("/usr/lib/firefox-esr/application.ini",),
 }
-_DPKG_VERSION = re.compile(r"^(?:\d+:)?(\d+(?:\.\d+)+)(?:esr)?(?:[-+~][^ ]*)?$")
 
 
 def packages(table: dict[str, Any]) -> dict[str, str]:
@@ -72,28 +71,3 @@ def _mtime(host: Host, path: str) -> str | None:
     except HostError:
         return None
     return stamp.isoformat() if stamp else None
-
-
-def parse_dpkg_query(text: str) -> list[tuple[str, str]]:
-    """`package<TAB>version` lines -> (package, upstream version); not-installed rows (empty
-    version) and odd lines are dropped.
-
-    "1:142.0-1~deb12u1" -> "142.0", "153.8.0esr-1" -> "153.8.0"; Ubuntu's snap stub
-    "1:1snap1-0ubuntu5" has no browser version and is dropped.
-    """
-    rows = []
-    for line in text.splitlines()[:200]:
-        package, sep, version = line.partition("\t")
-        match = _DPKG_VERSION.match(version.strip()[:100]) if sep else None
-        if match:
-            rows.append((bounded(package.strip(), 80), bounded(match.group(1), 80)))
-    return rows
-
-
-def application_ini_version(text: str) -> str | None:
-    """`Version=153.8.0` from the [App] section of Mozilla's application.ini."""
-    for line in text.splitlines()[:200]:
-        key, sep, value = line.partition("=")
-        if sep and key.strip() == "Version" and value.strip()[:1].isdigit():
-            return bounded(value.strip(), 80)
-    return None

@@ -205,6 +205,9 @@ def _windows(facts: Facts, ctx: Context, table: dict[str, Any], now: datetime) -
     os_facts: dict[str, Any] = facts["os"]
     build: int = os_facts["build"]
     product = os_facts.get("product_name", "") or f"Windows (build {build})"
+    if build >= 22000 and product.startswith("Windows 10"):
+        # ProductName still says "Windows 10 Pro" on Windows 11 (research/lifecycle.md §1.3).
+        product = "Windows 11" + product.removeprefix("Windows 10")
     edition = os_facts.get("edition_id", "")
     today = now.date()
     if "Server" in os_facts.get("installation_type", "") or "Server" in product:
