@@ -423,6 +423,22 @@ def linux_facts(os_facts: dict[str, str], now: str = "2026-12-02T00:00:00+00:00"
             Status.PASS,
             "supported",
         ),
+        # elementary OS 7.1 on jammy is Ubuntu 22.04; its own VERSION_ID never picks a row.
+        (
+            {
+                "id": "elementary",
+                "version_id": "7.1",
+                "ubuntu_codename": "jammy",
+                "pretty_name": "elementary OS 7.1 Horus",
+            },
+            Status.PASS,
+            "supported",
+        ),
+        (
+            {"id": "zorin", "version_id": "17", "ubuntu_codename": "unknownname"},
+            Status.UNKNOWN,
+            "unknown-release",
+        ),
         # Rocky 9.4 is not the newest minor (9.8 in the table): no fixes.
         (
             {"id": "rocky", "version_id": "9.4", "pretty_name": "Rocky Linux 9.4"},

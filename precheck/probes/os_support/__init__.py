@@ -151,10 +151,13 @@ def _linux_family(table: dict[str, Any], os_facts: dict[str, str]) -> tuple[str,
         return os_id, version, False
     base = str(derived["base"])
     if derived.get("by") == "ubuntu_codename":
+        # Their own VERSION_ID (elementary 7.1, Zorin 17) is not Ubuntu's: only the codename
+        # names the base; an unknown codename stays unknown rather than being guessed.
         codename = os_facts.get("ubuntu_codename") or os_facts.get("version_codename", "")
         for key, row in table.get("linux", {}).get(base, {}).items():
             if codename and row.get("codename") == codename:
                 return base, key, True
+        return base, "", True
     return base, version, True
 
 
