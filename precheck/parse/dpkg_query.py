@@ -1,4 +1,5 @@
-"""Package versions without root: `dpkg-query -W -f '${Package}\\t${Version}\\n' NAMES…`, and
+"""Package versions without root: `dpkg-query -W -f '${Package}\\t${Version}\\n' NAMES…` (and
+rpm's `rpm -q --qf '%{NAME}\\t%{VERSION}\\n' NAMES…`, the same two columns), and
 Mozilla's application.ini (`Version=153.8.0`) for a Firefox installed outside dpkg.
 
 Browser versions are read from these records, never by running the browser (`chromium

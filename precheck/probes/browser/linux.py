@@ -18,6 +18,7 @@ APPLICATION_INI = {
     "firefox": (
         "/snap/firefox/current/usr/lib/firefox/application.ini",
         "/usr/lib/firefox/application.ini",
+        "/usr/lib64/firefox/application.ini",
         "/opt/firefox/application.ini",
     ),
     "firefox-esr": ("/usr/lib/firefox-esr/application.ini",),
@@ -38,19 +39,27 @@ def collect(host: Host, ctx: Context) -> Facts:
     found: list[dict[str, Any]] = []
     errors: list[str] = []
     by_package = packages(table)
-    argv = ["dpkg-query", "-W", "-f", "${Package}\\t${Version}\\n", *sorted(by_package)]
-    try:
-        # rc 1 only says some names are not installed; the installed ones are still listed.
-        result = host.run(argv, timeout=10)
+    for tool, argv in (
+        ("dpkg", ["dpkg-query", "-W", "-f", "${Package}\\t${Version}\\n", *sorted(by_package)]),
+        ("rpm", ["rpm", "-q", "--qf", "%{NAME}\\t%{VERSION}\\n", *sorted(by_package)]),
+    ):
+        try:
+            # rc 1 only says some names are not installed; the installed ones are still listed.
+            result = host.run(argv, timeout=10)
+        except HostError as exc:
+            if exc.reason != "missing":  # no dpkg on Fedora, no rpm on Debian: not an error
+                errors.append(bounded(f"{argv[0]}: {exc.reason}"))
+            continue
         for package, version in parse_dpkg_query(result.stdout):
             if package in by_package:
-                stamp = _mtime(host, f"/var/lib/dpkg/info/{package}.list")
-                entry = {"id": by_package[package], "version": version, "source": "dpkg"}
+                entry = {"id": by_package[package], "version": version, "source": tool}
+                stamp = (
+                    _mtime(host, f"/var/lib/dpkg/info/{package}.list") if tool == "dpkg" else None
+                )
                 if stamp:
                     entry["installed"] = stamp
                 add(found, entry)
-    except HostError as exc:
-        errors.append(bounded(f"dpkg-query: {exc.reason}"))
+        break
     for browser_id, paths in APPLICATION_INI.items():
         for path in paths:
             try:
