@@ -125,6 +125,11 @@ SYSTEMINFO_CASES = [
     ("systeminfo-ja-win7-pro.txt", Status.FAIL, "eol-older"),
     # LTSC 2024 is supported to 2029; systeminfo has no UBR, so the patch level is unknown.
     ("systeminfo-en-win11-24h2-enterprise-ltsc.txt", Status.UNKNOWN, "supported-updates-unknown"),
+    # Windows 10 22H2 after 2025-10-14: without a UBR no ESU update can be seen.
+    ("systeminfo-en-win10-22h2-enterprise.txt", Status.FAIL, "esu-required"),
+    ("systeminfo-en-win10-enterprise.txt", Status.FAIL, "eol-older"),  # 20H2, build 19042
+    # A Server SKU ("OS Configuration: Standalone Server") is named, not judged.
+    ("systeminfo-en-server2012r2.txt", Status.UNKNOWN, "server-os"),
 ]
 
 
