@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
+from precheck.host.text import bounded
+
 
 class OsFacts(TypedDict, total=False):
     system: str
@@ -33,4 +35,4 @@ class OsFacts(TypedDict, total=False):
 
 def updates_error(source: str, reason: str, detail: str) -> dict[str, Any]:
     """The `updates` fact when the machine could not answer (the decider says UNKNOWN)."""
-    return {"source": source, "error": reason, "detail": detail[:200]}
+    return {"source": source, "error": reason, "detail": bounded(detail)}
