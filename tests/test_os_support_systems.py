@@ -187,6 +187,11 @@ def windows(now: str, build: int, edition: str, ubr: int | None, **extra: str) -
         ("2026-06-25T00:00:00+00:00", 26200, "Professional", 8457, Status.WARN, "patches-behind"),
         # Hotpatch month: UBR 8390 is LOWER than May's normal 8457 but is May's update.
         ("2026-06-05T00:00:00+00:00", 26200, "Enterprise", 8390, Status.PASS, "supported"),
+        # February's update (7840) on 2026-03-20: March's is 10 days old, inside the grace.
+        ("2026-03-20T00:00:00+00:00", 26200, "Core", 7840, Status.PASS, "supported"),
+        ("2026-03-30T00:00:00+00:00", 26200, "Core", 7840, Status.WARN, "patches-behind"),
+        # February's hotpatch (7781, lower than February's normal 7840) is February's too.
+        ("2026-03-01T00:00:00+00:00", 26200, "Enterprise", 7781, Status.PASS, "supported"),
         # A preview UBR counts as the security release before it (June 9): current on June 30.
         ("2026-06-30T00:00:00+00:00", 26200, "Core", 8737, Status.PASS, "supported"),
         # Newer than every UBR the table lists, months after it ends: the table is stale.
