@@ -1,12 +1,14 @@
 """Compare checks/tables/os-lifecycle.toml (Linux and macOS rows) with an endoflife.date copy and
 print what changed: the repeatable step of refreshing the lifecycle tables (docs/catalogue.md).
 
-    .venv/bin/python bench/refresh_tables.py PATH [--rev REV]
+    .venv/bin/python bench/refresh_tables.py PATH [--rev REV] [--buildnumbers JSON]
 
 PATH is an endoflife.date checkout (a work tree with products/*.md, or a bare git directory read
 at REV, default HEAD). Nothing is written: each line says what to add or change in the table,
 with the source's date, so a person edits the TOML, cites the commit and bumps `as_of`. Windows
-monthly UBRs are not in endoflife.date; the script says how old [windows] updates_as_of is.
+monthly UBRs are not in endoflife.date: with --buildnumbers (DataForGeeks
+content/ms/mswin/buildnumbers.json, compiled from Microsoft's update-history pages) the script
+also lists every Patch Tuesday or hotpatch release of a listed build that the table lacks.
 """
 
 from __future__ import annotations
@@ -135,6 +137,32 @@ def compare(table: dict[str, Any], path: Path, rev: str) -> list[str]:
     return lines
 
 
+def windows_missing(table: dict[str, Any], buildnumbers: dict[str, Any]) -> list[str]:
+    """Security and hotpatch releases in DataForGeeks' buildnumbers.json the table lacks."""
+    windows = table["windows"]
+    # Client builds only: a server is named, never judged by its patch level (os-support).
+    listed = {int(b) for b in windows["builds"]} | {int(b) for b in windows["ltsc"]}
+    have = {(b, u["ubr"]) for u in windows["updates"] for b in u["builds"]}
+    oldest = min(u["date"] for u in windows["updates"])
+    lines = []
+    for row in buildnumbers.get("Data", []):
+        build, _, ubr = str(row.get("Version", "")).partition(".")
+        comment = str(row.get("Comment", ""))
+        if not (build.isdigit() and ubr.isdigit()) or int(build) not in listed:
+            continue
+        if "Preview" in comment or "Out-of-band" in comment or row["ReleaseDate"] < oldest:
+            continue
+        if int(build) == 26100 and int(ubr) > 30000:
+            continue  # the separate 26100.32xxx line (research/lifecycle.md pitfall)
+        if (int(build), int(ubr)) not in have:
+            kind = "hotpatch" if "Hotpatch" in comment else "security"
+            lines.append(
+                f"add    [[windows.updates]] build {build} ubr {ubr} date {row['ReleaseDate']} "
+                f"kind {kind} {str(row.get('Article', '')).rstrip(':')}  (buildnumbers.json)"
+            )
+    return lines
+
+
 def _version(text: str) -> tuple[int, ...]:
     parts = []
     for piece in text.split("."):
@@ -148,6 +176,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path, help="endoflife.date checkout or bare git directory")
     parser.add_argument("--rev", default="HEAD")
+    parser.add_argument("--buildnumbers", type=Path, help="DataForGeeks buildnumbers.json")
     args = parser.parse_args()
     table = tomllib.loads(TABLE.read_text(encoding="utf-8"))
     if not (args.path / "products").is_dir() and not (args.path / "HEAD").exists():
@@ -168,6 +197,12 @@ def main() -> int:
     ).stdout.strip()
     print(f"source: endoflife.date {when or '(work tree)'}; table as_of {table['as_of']}")
     changes = compare(table, args.path, args.rev)
+    if args.buildnumbers:
+        import json
+
+        data = json.loads(args.buildnumbers.read_text(encoding="utf-8-sig"))
+        print(f"buildnumbers.json LastUpdatedUTC {data['DataForGeeks']['LastUpdatedUTC']}")
+        changes += windows_missing(table, data)
     for line in changes:
         print(line)
     print(f"{len(changes)} difference(s)")
