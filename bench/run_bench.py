@@ -54,9 +54,12 @@ def measure(n: int) -> None:
     )
 
     overheads = []
+    probe_ms: dict[str, list[int]] = {}
     for _ in range(max(3, n // 3)):
         wall, out = timed([*PRECHECK, "run", "--json"])
         doc = json.loads(out)
+        for r in doc["results"]:
+            probe_ms.setdefault(r["id"], []).append(r["duration_ms"])
         slowest = max(r["duration_ms"] for r in doc["results"]) / 1000
         name = max(doc["results"], key=lambda r: r["duration_ms"])["id"]
         overheads.append(wall - slowest)
@@ -65,6 +68,13 @@ def measure(n: int) -> None:
             f"overhead {wall - slowest:.2f} s (target <= 0.30 s)"
         )
     print(f"full run overhead: median {statistics.median(overheads):.2f} s")
+    for check in ("os-support", "browser"):
+        if check in probe_ms:
+            times = probe_ms[check]
+            print(
+                f"probe {check}: median {statistics.median(times):.0f} ms, "
+                f"max {max(times)} ms over {len(times)} full runs"
+            )
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory of one run (max RSS of children): {peak:.0f} MiB")
 

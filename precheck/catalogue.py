@@ -228,14 +228,15 @@ _IDENTIFIERS = {
 }  # fmt: skip
 _TABLE_ROWS: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
     "os-lifecycle": (
-        ("linux.*.*", {"name": "str", "supported_until": "date", "released": "date?",
-                       "security_until": "date?", "paid_until": "date?"}),
+        ("linux.*.*", {"name": "str", "supported_until": "date?", "released": "date?",
+                       "security_until": "date?", "paid_until": "date?", "codename": "str?",
+                       "latest_minor": "str?"}),
         ("windows", {"source": "str", "updates_as_of": "date", "unsupported_below_build": "int",
                      "servicing_months_home_pro": "int", "servicing_months_enterprise": "int"}),
         ("windows.editions", {"home_pro": "list", "enterprise": "list", "ltsc_suffix": "str"}),
         ("windows.builds.*", {"name": "str", "version": "str", "source": "str",
                               "released": "date?", "home_pro_until": "date?",
-                              "enterprise_until": "date?"}),
+                              "enterprise_until": "date?", "updates_like": "int?"}),
         ("windows.ltsc.*", {"name": "str", "until": "date", "source": "str",
                             "released": "date?", "iot_until": "date?"}),
         ("windows.esu.*", {"name": "str", "consumer_until": "date", "commercial_until": "date",

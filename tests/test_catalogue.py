@@ -105,7 +105,9 @@ def test_lifecycle_table_rows_are_dates() -> None:
     for distro, releases in table["linux"].items():
         for version, row in releases.items():
             assert row["name"], (distro, version)
-            date.fromisoformat(row["supported_until"])
+            # A row without an end date is a release whose end is not announced (LMDE 7).
+            if "supported_until" in row or distro != "lmde":
+                date.fromisoformat(row["supported_until"])
 
 
 def test_digest_changes_with_content(tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ def debian(**entries: dict[str, Any]) -> dict[str, Any]:
     return {"file:/etc/debian_version": ok("12.11\n"), **entries}
 
 
+DNF = "cmd:dnf --cacheonly --quiet updateinfo list --security"
 UPGRADABLE = sample("linux/apt-list-upgradable-ubuntu2410.txt")
 
 
@@ -83,26 +84,61 @@ def test_stale_package_lists_warn() -> None:
 def test_apt_missing_is_unknown_never_pass() -> None:
     status, code, _ = check(
         "linux/os-release-debian12.txt",
-        **debian(**{"cmd:apt list --upgradable": error("missing", "apt is not installed")}),
+        **debian(
+            **{
+                "cmd:apt list --upgradable": error("missing", "apt is not installed"),
+                "file:/var/lib/update-notifier/updates-available": ok(None),
+            }
+        ),
     )
     assert (status, code) == (Status.UNKNOWN, "supported-updates-unknown")
 
 
 @pytest.mark.parametrize(
     "name",
-    ["os-release-arch.txt", "os-release-debian-testing.txt", "os-release-fedora35.txt"],
+    ["os-release-debian-testing.txt", "os-release-miraclelinux9.txt"],
 )
-def test_release_not_in_table_is_unknown(name: str) -> None:
-    entries = debian(**apt()) if "debian" in name else {}
-    status, code, _ = check(f"linux/{name}", **entries)
-    assert (status, code) == (Status.UNKNOWN, "unknown-release")
+def test_release_not_in_table_is_unknown_naming_what_was_looked_up(name: str) -> None:
+    entries = debian(**apt()) if "debian" in name else {DNF: error("missing", "no dnf")}
+    bundle = linux_bundle({"file:/etc/os-release": ok(sample(f"linux/{name}")), **entries})
+    result = run_checks(replay(bundle), load_catalogue(), only=["os-support"]).results[0]
+    assert (result.status, result.code) == (Status.UNKNOWN, "unknown-release")
+    os_id = result.facts["os"]["id"]
+    assert f"ID={os_id}" in result.summary.en and f"ID={os_id}" in result.summary.ja
 
 
-def test_rhel_minor_matches_its_major_and_has_no_apt() -> None:
-    bundle = linux_bundle({"file:/etc/os-release": ok(sample("linux/os-release-rhel9.txt"))})
+def test_rhel_minor_matches_its_major_and_dnf_missing_is_unknown() -> None:
+    bundle = linux_bundle(
+        {
+            "file:/etc/os-release": ok(sample("linux/os-release-rhel9.txt")),
+            DNF: error("missing", "dnf is not installed"),
+        }
+    )
     result = run_checks(replay(bundle), load_catalogue(), only=["os-support"]).results[0]
     assert (result.status, result.code) == (Status.UNKNOWN, "supported-updates-unknown")
     assert "Red Hat Enterprise Linux 9" in result.summary.en
+    assert "dnf is not installed" in result.summary.en
+
+
+def test_rhel_security_advisories_from_dnf_fail() -> None:
+    listing = sample("linux/yum-updateinfo-list-security-rhel7.txt")
+    bundle = linux_bundle(
+        {
+            "file:/etc/os-release": ok(sample("linux/os-release-rhel9.txt")),
+            DNF: ok({"rc": 0, "stdout": listing, "stderr": ""}),
+        }
+    )
+    result = run_checks(replay(bundle), load_catalogue(), only=["os-support"]).results[0]
+    assert (result.status, result.code) == (Status.FAIL, "pending-security")
+    assert result.facts["updates"]["security_pending"] == 13  # distinct packages
+
+
+def test_no_package_manager_says_so_in_both_languages() -> None:
+    # MIRACLE LINUX is not in the table; Alpine is, and precheck reads no apk: the reason is a
+    # catalogue phrase, not English-only text.
+    bundle = linux_bundle({"file:/etc/os-release": ok("ID=alpine\nVERSION_ID=3.22.1\n")})
+    result = run_checks(replay(bundle), load_catalogue(), only=["os-support"]).results[0]
+    assert (result.status, result.code) == (Status.UNKNOWN, "supported-updates-unknown")
     assert "この precheck が読める更新管理ツールがありません" in result.summary.ja
 
 
@@ -121,12 +157,7 @@ def test_missing_os_release_is_unknown() -> None:
     assert (result.status, result.code) == (Status.UNKNOWN, "unidentified")
 
 
-def test_other_systems_are_unknown_until_implemented() -> None:
-    bundle = linux_bundle()
-    bundle["entries"]["sys:platform"] = ok(
-        {"system": "windows", "release": "10", "version": "10.0.22631", "machine": "amd64"}
-    )
-    result = run_checks(replay(bundle), load_catalogue(), only=["os-support"]).results[0]
-    assert (result.status, result.code) == (Status.UNKNOWN, "system-not-yet")
-    assert "Windows" in result.summary.en and "Windows" in result.summary.ja
-    assert result.remediation is not None
+def test_release_before_every_listed_one_fails_from_the_family_rows() -> None:
+    # Mint 17 calls itself Ubuntu 14.04 (ID=ubuntu): older than the oldest Ubuntu row (18.04).
+    status, code, _ = check("linux/os-release-linuxmint17.txt", **apt())
+    assert (status, code) == (Status.FAIL, "eol-older")

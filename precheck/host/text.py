@@ -24,3 +24,17 @@ def decode(data: bytes) -> str:
         return data.decode("cp932")
     except UnicodeDecodeError:
         return data.decode("utf-8", errors="replace")
+
+
+LIMIT = 200
+"""Longest machine- or user-supplied value kept in a fact, message, report or log."""
+
+
+def bounded(text: str, limit: int = LIMIT) -> str:
+    """`text` cut to `limit` characters, the cut marked with an ellipsis.
+
+    A machine's text (an os-release line, a registry value, a version string) reaches facts,
+    messages and the signed report; without a cap one hostile line could make a report the
+    verifier refuses (4 MiB) or a page nobody can read.
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -24,6 +24,7 @@ PROBES: dict[str, str] = {
     "recording": "precheck.probes.recording",
     "camera": "precheck.probes.camera",
     "microphone": "precheck.probes.microphone",
+    "browser": "precheck.probes.browser",
 }
 
 
