@@ -295,6 +295,10 @@ _TABLE_ROWS: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
                         "windows_registry": "list?", "macos_app": "str?",
                         "linux_packages": "list?"}),
     ),
+    "exposed-services": (
+        ("ports[]", {"port": "int", "proto": "tcp|udp", "name": "str",
+                     "category": "file-sharing|remote-access|database", "source": "str"}),
+    ),
     "wifi-free-japan": (
         ("ssids[]", {"ssid": "str", "operator": "str", "security": "str",
                      "status": "active|ended|unknown", "verified": "bool", "source": "str"}),

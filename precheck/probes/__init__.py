@@ -20,6 +20,8 @@ from precheck.model import Facts, Verdict
 PROBES: dict[str, str] = {
     "os-support": "precheck.probes.os_support",
     "load": "precheck.probes.load",
+    "firewall": "precheck.probes.firewall",
+    "antivirus": "precheck.probes.antivirus",
 }
 
 
