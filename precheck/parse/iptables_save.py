@@ -45,9 +45,9 @@ def parse_iptables_save(text: str) -> InputChain:
     drops = False
     exceptions = broad = 0
     seen: set[str] = set()
-    todo = ["INPUT"]
+    todo = [("INPUT", False)]
     while todo:
-        name = todo.pop()
+        name, conditional = todo.pop()
         if name in seen or (name != "INPUT" and is_foreign(name)):
             continue
         seen.add(name)
@@ -56,7 +56,7 @@ def parse_iptables_save(text: str) -> InputChain:
                 drops = True
             elif target == "ACCEPT":
                 exceptions += port
-                broad += not matches
+                broad += not (matches or conditional)
             elif target in chains:
-                todo.append(target)
+                todo.append((target, conditional or matches))
     return InputChain(policy=policy, drops=drops, exceptions=exceptions, broad=broad)

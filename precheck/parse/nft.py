@@ -18,6 +18,7 @@ from typing import Any
 MAX_INPUT = 8 << 20
 MAX_ITEMS = 50_000
 FOREIGN_PREFIXES = ("DOCKER", "LIBVIRT_")
+_NOT_CONDITIONS = {"counter", "log", "comment", "return", "continue"}
 
 
 @dataclass
@@ -58,9 +59,10 @@ def _verdicts(expr: list[Any]) -> tuple[set[str], list[str], bool, bool]:
                 target = value.get("target")
                 if isinstance(target, str):
                     targets.append(target)
-            elif key == "match":
+            elif key not in _NOT_CONDITIONS:
+                # any other statement (match, xt, limit, …) narrows what the rule applies to
                 matches = True
-                if "dport" in json.dumps(value)[:2000]:
+                if key == "match" and "dport" in json.dumps(value)[:2000]:
                     port = True
     return verdicts, targets, port, matches
 
@@ -100,10 +102,12 @@ def parse_nft_json(text: str) -> Ruleset:
             key = (str(rule.get("family")), str(rule.get("table")), str(rule.get("chain")))
             rules.setdefault(key, []).append(_verdicts(rule["expr"]))
     for hook in hooks:
+        # A chain reached only through a conditional jump (ufw's limit and skip chains) holds
+        # no broad rule even when its own accept matches nothing: the jump did the matching.
         seen: set[str] = set()
-        todo = [hook.chain]
+        todo = [(hook.chain, False)]
         while todo:
-            name = todo.pop()
+            name, conditional = todo.pop()
             if name in seen or (name != hook.chain and is_foreign(name)):
                 continue
             seen.add(name)
@@ -112,6 +116,6 @@ def parse_nft_json(text: str) -> Ruleset:
                     hook.drops = True
                 if "accept" in verdicts:
                     hook.exceptions += port
-                    hook.broad += not matches
-                todo.extend(targets)
+                    hook.broad += not (matches or conditional)
+                todo.extend((target, conditional or matches) for target in targets)
     return Ruleset(ok=True, hooks=hooks, tables=tables)
