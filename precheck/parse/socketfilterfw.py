@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 _STATE = re.compile(r"\(State = (\d)\)")
-_APPS = re.compile(r"ALF: total number of apps = (\d{1,6})")
+_APPS = re.compile(r"(?i)(?:ALF: )?total number of apps = (\d{1,6})")
 MAX_TEXT = 1 << 20
 
 
