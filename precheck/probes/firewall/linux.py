@@ -66,11 +66,11 @@ def _services(host: Host) -> dict[str, bool | None]:
 def _ufw(host: Host) -> dict[str, Any] | None:
     try:
         conf = host.read_file(UFW_CONF)
+        if conf is None:
+            return None  # ufw is not installed
         defaults = host.read_file(UFW_DEFAULTS)
     except HostError:
         return None
-    if conf is None:
-        return None  # ufw is not installed
     return {
         "enabled": ufw_enabled(conf),
         "default_input": ufw_default_input(defaults) if defaults else None,
