@@ -12,7 +12,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from precheck.catalogue import load_catalogue
+from precheck.host import ReplayHost
+from precheck.host.base import Answer, Producer
 from precheck.model import Status
+from precheck.profile import load_profile
+from precheck.runner import run_checks
 from tests.bundles import error, ok, system_bundle
 from tests.conftest import sample
 from tests.probe_kit import run_probe, sentence
@@ -220,3 +225,31 @@ def test_netsh_missing_too_is_unknown() -> None:
     )  # fmt: skip
     verdict, _ = run_probe("firewall", bundle)
     assert (verdict.status, verdict.code) == (Status.UNKNOWN, "state-unknown")
+
+
+class CountingReplay(ReplayHost):
+    def __init__(self, bundle: dict[str, Any]) -> None:
+        super().__init__(bundle)
+        self.asked: list[str] = []
+
+    def _answer(self, key: str, produce: Producer) -> Answer:
+        self.asked.append(key)
+        return super()._answer(key, produce)
+
+
+def test_both_probes_running_at_once_share_the_one_powershell_batch() -> None:
+    products = security_center(
+        sample("windows/get-ciminstance-antivirusproduct-bitdefender-defender.txt")
+    )
+    text = sample("windows/netsh-advfirewall-show-currentprofile-public-on-en.txt")
+    antivirus = ok({"security_center": True, "products": products, "defender": {"error": "x"}})
+    bundle = netsh_bundle(text)
+    bundle["entries"]["ps:batch"]["ok"]["antivirus"] = antivirus
+    host = CountingReplay(bundle)
+    run = run_checks(host, load_catalogue(), profile=load_profile(None),
+                     only=["firewall", "antivirus"])  # fmt: skip
+    assert {r.id: r.status for r in run.results} == {
+        "firewall": Status.PASS,
+        "antivirus": Status.PASS,
+    }
+    assert host.asked.count("ps:batch") == 1
