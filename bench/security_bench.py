@@ -67,7 +67,7 @@ def parsers() -> None:
     }
     for label, (parse, text) in inputs.items():
         started = time.perf_counter()
-        parse(text)  # type: ignore[operator]
+        parse(text)
         elapsed = time.perf_counter() - started
         print(f"parse {label}: {len(text) / (1 << 20):.2f} MiB in {elapsed * 1000:.0f} ms")
 
