@@ -11,7 +11,7 @@ from precheck.model import Status
 from precheck.parse.security_center import decode_product_state
 from precheck.probes import antivirus, firewall
 from precheck.probes.firewall.facts import empty
-from tests.bundles import linux_bundle, ok
+from tests.bundles import error, linux_bundle, ok
 from tests.conftest import sample
 from tests.probe_kit import context, run_probe, sentence
 
@@ -176,3 +176,36 @@ def test_firewalld_public_zone_without_root_asks_for_the_command() -> None:
     verdict, _ = run_probe("firewall", linux_bundle(entries))
     assert (verdict.status, verdict.code) == (Status.UNKNOWN, "needs-admin")
     assert verdict.params == {"firewall": "firewalld", "command": "sudo nft list ruleset"}
+
+
+# --- Linux antivirus replays: Defender for Endpoint (mdatp) -----------------------------------
+
+
+def mdatp_bundle(health: str) -> dict[str, Any]:
+    return linux_bundle({
+        "file:/etc/clamav/freshclam.conf": ok(None),
+        "dir:/var/lib/clamav": ok(None),
+        "cmd:/usr/local/bin/mdatp health --output json": error("missing", "not installed"),
+        "cmd:mdatp health --output json": ok({"rc": 0, "stdout": health, "stderr": ""}),
+    }, now="2023-08-09T14:00:00+00:00")  # fmt: skip
+
+
+def test_mdatp_in_passive_mode_with_real_time_protection_off_is_disabled() -> None:
+    verdict, facts = run_probe(
+        "antivirus", mdatp_bundle(sample("linux/mdatp-health-json-101.23062.txt"))
+    )
+    assert (verdict.status, verdict.code) == (Status.FAIL, "disabled")
+    (mdatp,) = facts["products"]
+    assert (mdatp["state"], mdatp["signatures"], mdatp["passive"]) == ("off", "up-to-date", True)
+    assert mdatp["updated"].startswith("2023-08-09T13:19")
+
+
+def test_mdatp_with_real_time_protection_on_passes() -> None:
+    # The same published health JSON with one value changed: realTimeProtectionEnabled true.
+    health = sample("linux/mdatp-health-json-101.23062.txt").replace(
+        '"realTimeProtectionEnabled":{"displayValue":true,"isManaged":false,"value":false}',
+        '"realTimeProtectionEnabled":{"displayValue":true,"isManaged":false,"value":true}',
+    )
+    verdict, facts = run_probe("antivirus", mdatp_bundle(health))
+    assert (verdict.status, verdict.code) == (Status.PASS, "ok")
+    assert facts["products"][0]["age_days"] == 0

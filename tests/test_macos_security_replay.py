@@ -14,6 +14,10 @@ from tests.probe_kit import run_probe, sentence
 DISABLED = sample("macos/socketfilterfw-getglobalstate-disabled-listapps-xprotect-macos26.5.txt")
 XPROTECT = "/Library/Apple/System/Library/CoreServices/XProtect.bundle/Contents/Info.plist"
 LEGACY_STEALTH_OFF = sample("macos/socketfilterfw-getstealthmode-disabled-legacy-comment.txt")
+NO_MDATP = {
+    "cmd:/usr/local/bin/mdatp health --output json": error("missing", "not installed"),
+    "cmd:mdatp health --output json": error("missing", "not installed"),
+}
 PROTECTED = "/var/protected/xprotect/XProtect.bundle/Contents/Info.plist"
 
 
@@ -77,6 +81,7 @@ def xprotect_bundle(changed: str, now: str) -> dict[str, Any]:
         f"file:{XPROTECT}": ok(plist),
         f"stat:{XPROTECT}": ok(changed),
         f"file:{PROTECTED}": ok(None),
+        **NO_MDATP,
     }, now=now)  # fmt: skip
 
 
@@ -98,6 +103,8 @@ def test_xprotect_not_updated_for_a_month_fails() -> None:
 
 
 def test_no_xprotect_bundle_is_no_antivirus() -> None:
-    bundle = system_bundle("darwin", {f"file:{XPROTECT}": ok(None), f"file:{PROTECTED}": ok(None)})
+    bundle = system_bundle(
+        "darwin", {f"file:{XPROTECT}": ok(None), f"file:{PROTECTED}": ok(None), **NO_MDATP}
+    )
     verdict, _ = run_probe("antivirus", bundle)
     assert (verdict.status, verdict.code) == (Status.FAIL, "none")

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from precheck.parse.cvd import parse_cvd_header
 from precheck.parse.iptables_save import parse_iptables_save
+from precheck.parse.mdatp import parse_mdatp_health
 from precheck.parse.mpcomputerstatus import defender_status
 from precheck.parse.netsh_advfirewall import parse_netsh_profiles
 from precheck.parse.nft import parse_nft_json
@@ -32,7 +33,7 @@ from tests.conftest import need, sample
 PARSERS: list[Callable[[str], Any]] = [
     parse_cvd_header, parse_iptables_save, parse_netsh_profiles, parse_nft_json,
     lambda t: plist_value(t, "CFBundleShortVersionString"), global_state, stealth_mode,
-    app_count, ufw_enabled, ufw_default_input, decode_product_state,
+    app_count, ufw_enabled, ufw_default_input, decode_product_state, parse_mdatp_health,
     lambda t: defender_status({"AMRunningMode": t, "AntivirusSignatureLastUpdated": t}),
 ]  # fmt: skip
 

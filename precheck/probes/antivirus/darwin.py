@@ -15,7 +15,7 @@ from typing import Any
 from precheck.host import Host, HostError
 from precheck.parse.plist import plist_value
 from precheck.probes import Context
-from precheck.probes.antivirus.facts import age_days, empty, product
+from precheck.probes.antivirus.facts import age_days, empty, mdatp_products, product
 
 
 def collect(host: Host, ctx: Context) -> dict[str, Any]:
@@ -55,6 +55,7 @@ def collect(host: Host, ctx: Context) -> dict[str, Any]:
         )
     elif copies:
         facts["products"].append(product("XProtect", "macos_xprotect", source="Info.plist"))
+    facts["products"].extend(mdatp_products(host, table, "darwin"))
     return facts
 
 

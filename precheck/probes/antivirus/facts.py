@@ -14,8 +14,12 @@ error            why nothing could be read, or None
 
 from __future__ import annotations
 
+import shlex
 from datetime import datetime
 from typing import Any
+
+from precheck.host import Host, HostError
+from precheck.parse.mdatp import parse_mdatp_health
 
 
 def empty(system: str) -> dict[str, Any]:
@@ -54,3 +58,40 @@ def family_of(table: dict[str, Any], name: str, system: str) -> tuple[str, str]:
         if system in row["platforms"] and name in row.get("windows_display_names", []):
             return row["id"], row["family"]
     return "", "other_products"
+
+
+MDATP = "microsoft-defender-endpoint"
+
+
+def mdatp_products(host: Host, table: dict[str, Any], system: str) -> list[dict[str, Any]]:
+    """Microsoft Defender for Endpoint, through the commands its table row names.
+
+    Not installed: absent. Installed but not answering with its health JSON: listed with an
+    unknown state, so it can never count as on.
+    """
+    row = next((r for r in table["products"] if r["id"] == MDATP), None)
+    if row is None or system not in row["platforms"]:
+        return []
+    for command in row.get("commands", []):
+        try:
+            result = host.run(shlex.split(command), timeout=15)
+        except HostError as exc:
+            if exc.reason == "missing":
+                continue
+            return [product(row["name"], row["family"], source=command)]
+        health = parse_mdatp_health(result.stdout)
+        if health is None:
+            return [product(row["name"], row["family"], source=command)]
+        realtime = health["realtime"]
+        updated = health["updated"]
+        return [
+            product(
+                row["name"], row["family"],
+                state="on" if realtime else "off" if realtime is False else "unknown",
+                signatures="up-to-date" if health["definitions"] == "upToDate" else "out-of-date",
+                age_days=age_days(host.now(), datetime.fromisoformat(updated)) if updated else None,
+                updated=updated, microsoft=row["microsoft"], source=command,
+                passive=health["passive"],
+            )
+        ]  # fmt: skip
+    return []

@@ -15,7 +15,7 @@ from typing import Any
 from precheck.host import Host, HostError
 from precheck.parse.cvd import HEADER_SIZE, parse_cvd_header
 from precheck.probes import Context
-from precheck.probes.antivirus.facts import age_days, empty, product
+from precheck.probes.antivirus.facts import age_days, empty, mdatp_products, product
 
 FRESHCLAM_CONF = "/etc/clamav/freshclam.conf"
 DEFAULT_DB_DIR = "/var/lib/clamav"
@@ -38,13 +38,19 @@ def database_dir(host: Host) -> str:
 
 def collect(host: Host, ctx: Context) -> dict[str, Any]:
     facts = empty("linux")
+    _clamav(host, facts)
+    facts["products"].extend(mdatp_products(host, ctx.table("antivirus"), "linux"))
+    return facts
+
+
+def _clamav(host: Host, facts: dict[str, Any]) -> None:
     now = host.now()
     folder = database_dir(host)
     try:
         names = host.list_dir(folder) or []
     except HostError as exc:
         facts["error"] = f"{folder}: {exc.reason}"
-        return facts
+        return
     databases: list[dict[str, Any]] = []
     for name in names:
         if not _DB_FILE.match(name):
@@ -59,11 +65,11 @@ def collect(host: Host, ctx: Context) -> dict[str, Any]:
                 {"file": name, "version": parsed.version, "built": parsed.built.isoformat()}
             )
     if not databases and not names:
-        return facts
+        return
     facts["clamav"] = {"folder": folder, "databases": databases, "services": _services(host)}
     if not databases:
         facts["products"].append(product("ClamAV", "clamav", source=folder))
-        return facts
+        return
     newest = max(databases, key=lambda d: d["built"])
     facts["products"].append(
         product(
@@ -75,7 +81,6 @@ def collect(host: Host, ctx: Context) -> dict[str, Any]:
             source=f"{folder}/{newest['file']}",
         )
     )
-    return facts
 
 
 def _services(host: Host) -> dict[str, bool | None]:
