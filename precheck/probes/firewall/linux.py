@@ -18,7 +18,6 @@ from precheck.parse.ufw import shell_values, ufw_default_input, ufw_enabled
 from precheck.probes import Context
 from precheck.probes.firewall.facts import add_listeners, bound, empty
 
-SERVICES = ("firewalld", "ufw", "nftables")
 UFW_CONF = "/etc/ufw/ufw.conf"
 UFW_DEFAULTS = "/etc/default/ufw"
 FIREWALLD_CONF = "/etc/firewalld/firewalld.conf"
@@ -31,7 +30,7 @@ _DENIED = ("operation not permitted", "permission denied", "must be root")
 
 def collect(host: Host, ctx: Context) -> dict[str, Any]:
     facts = empty("linux")
-    facts["services"] = _services(host)
+    facts["services"] = _services(host, ctx.thresholds["linux_tools"])
     facts["ufw"] = _ufw(host)
     facts["firewalld_zone"] = _firewalld_zone(host) if facts["services"].get("firewalld") else None
     _ruleset(host, facts)
@@ -51,16 +50,19 @@ def _in_charge(facts: dict[str, Any]) -> str:
     return str(facts.get("ruleset") or "nftables")
 
 
-def _services(host: Host) -> dict[str, bool | None]:
-    """`systemctl is-active` prints one word per unit (active, inactive, failed, …); no root."""
+def _services(host: Host, tools: list[str]) -> dict[str, bool | None]:
+    """`systemctl is-active` prints one word per unit (active, inactive, failed, …); no root.
+
+    The units are the catalogue's `linux_tools`, in its order.
+    """
     try:
-        result = host.run(["systemctl", "is-active", *SERVICES], timeout=10)
+        result = host.run(["systemctl", "is-active", *tools], timeout=10)
     except HostError:
-        return {name: None for name in SERVICES}
+        return {name: None for name in tools}
     words = result.stdout.split()
-    if len(words) != len(SERVICES):
-        return {name: None for name in SERVICES}
-    return {name: word == "active" for name, word in zip(SERVICES, words, strict=True)}
+    if len(words) != len(tools):
+        return {name: None for name in tools}
+    return {name: word == "active" for name, word in zip(tools, words, strict=True)}
 
 
 def _ufw(host: Host) -> dict[str, Any] | None:
