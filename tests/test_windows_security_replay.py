@@ -167,25 +167,26 @@ def test_firewall_profiles_from_the_active_store_pass() -> None:
     assert facts["profiles_in_force"] == ["domain"]
 
 
-def test_many_enabled_rules_warn() -> None:
+def test_profiles_on_with_not_configured_inbound_pass_and_count_nothing_they_cannot() -> None:
+    # Windows Server 2025 capture: all three profiles on, DefaultInboundAction NotConfigured
+    # (the built-in default, block). Its "183 of 348 firewall rules are enabled" counts every
+    # rule of both directions and Windows' own groups, not what firewall.ps1 counts, so the
+    # section carries no count (None) and the verdict says so instead of guessing.
     text = sample("windows/get-netfirewallprofile-rules-mpcomputerstatus-server2025.txt")
-    rows = [
-        line.split()
-        for line in text.splitlines()
-        if line.split()[:1] in (["Domain"], ["Private"], ["Public"])
-    ]
-    summary = next(
-        line for line in text.splitlines() if line.endswith("firewall rules are enabled")
-    )
-    enabled = int(summary.split()[0])
+    names = (["Domain"], ["Private"], ["Public"])
+    rows = [line.split() for line in text.splitlines() if line.split()[:1] in names]
     section = {
         "connected": ["Private"],
         "profiles": [{"name": n, "enabled": e, "inbound": i} for n, e, i, _ in rows],
-        "allow_rules": enabled, "broad_rules": [], "products": None,
+        "allow_rules": None, "broad_rules": [], "products": None,
     }  # fmt: skip
-    verdict, _ = run_probe("firewall", system_bundle("windows", batch(firewall=ok(section))))
-    assert (verdict.status, verdict.code) == (Status.WARN, "many-exceptions")
-    assert verdict.params == {"count": 183, "max": 10}
+    verdict, facts = run_probe("firewall", system_bundle("windows", batch(firewall=ok(section))))
+    assert (verdict.status, verdict.code) == (Status.PASS, "on")
+    assert facts["profiles_in_force"] == ["private"] and facts["inbound"] is None
+    assert sentence("firewall", verdict) == (
+        "The firewall (Windows Defender Firewall) is on. "
+        "The number of exceptions for incoming connections could not be read."
+    )
 
 
 CONSTRAINED = "Cannot create type. Only core types are supported in this language mode."

@@ -8,7 +8,9 @@ $out.profiles = @(Get-NetFirewallProfile -PolicyStore ActiveStore | ForEach-Obje
     @{ name = [string]$_.Name; enabled = [string]$_.Enabled; inbound = [string]$_.DefaultInboundAction }
 })
 $rules = @(Get-NetFirewallRule -PolicyStore ActiveStore -Direction Inbound -Action Allow -Enabled True)
-$out.allow_rules = $rules.Count
+# Exceptions are the rules programs and people added: Windows' own rules (Core Networking and
+# the like) belong to a rule group, and counting them would warn on every fresh installation.
+$out.allow_rules = @($rules | Where-Object { -not $_.Group }).Count
 $apps = @{}; Get-NetFirewallApplicationFilter -PolicyStore ActiveStore | ForEach-Object { $apps[$_.InstanceID] = [string]$_.Program }
 $ports = @{}; Get-NetFirewallPortFilter -PolicyStore ActiveStore | ForEach-Object { $ports[$_.InstanceID] = ([string]$_.Protocol) + '/' + ([string]$_.LocalPort) }
 $addrs = @{}; Get-NetFirewallAddressFilter -PolicyStore ActiveStore | ForEach-Object { $addrs[$_.InstanceID] = [string]$_.RemoteAddress }

@@ -109,8 +109,12 @@ def _exposure(facts: Facts, name: str, ctx: Context) -> Verdict:
     exposed = exposed_services(facts.get("listeners") or [], ctx.table("exposed-services"))
     if exposed:
         return Verdict(Status.WARN, "exposed-services", {"services": exposed})
-    shown = "?" if count is None else count
-    return Verdict(Status.PASS, "on", {"firewall": name, "exceptions": shown})
+    exceptions = (
+        Phrase("exceptions-count", {"count": count})
+        if isinstance(count, int)
+        else Phrase("exceptions-uncounted")
+    )
+    return Verdict(Status.PASS, "on", {"firewall": name, "exceptions": exceptions})
 
 
 def exposed_services(listeners: list[dict[str, Any]], table: dict[str, Any]) -> list[Phrase]:
