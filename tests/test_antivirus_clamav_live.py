@@ -48,7 +48,9 @@ def write_database(folder: Path, built: datetime, version: int) -> Path:
     return path
 
 
-def run_in_mount_namespace(database: Path, profile: Path | None = None) -> dict[str, Any]:
+def run_in_mount_namespace(
+    database: Path, profile: Path | None = None, evidence: Path | None = None
+) -> dict[str, Any]:
     need(
         os.geteuid() == 0 and bool(shutil.which("unshare")) and Path(DEFAULT_DB_DIR).is_dir(),
         "root, unshare and ClamAV's database folder (Debian clamav)",
@@ -56,6 +58,8 @@ def run_in_mount_namespace(database: Path, profile: Path | None = None) -> dict[
     argv = [sys.executable, "-m", "precheck", "run", "--only", "antivirus", "--json", "--no-report"]
     if profile is not None:
         argv += ["--profile", str(profile)]
+    if evidence is not None:
+        argv += ["--save-evidence", str(evidence)]
     script = 'mount --bind "$1" "$2" && shift 2 && exec "$@"'
     result = subprocess.run(
         ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", script, "sh",
@@ -114,3 +118,22 @@ def test_old_definitions_fail(tmp_path: Path, accepting_profile: Path) -> None:
     result = run_in_mount_namespace(database, accepting_profile)
     assert (result["status"], result["code"]) == ("FAIL", "definitions-old")
     assert "40 days" in result["summary"]["en"]
+
+
+def test_a_recorded_run_replays_to_the_same_verdict_from_the_header_alone(tmp_path: Path) -> None:
+    database = write_database(tmp_path / "db", datetime.now(UTC) - timedelta(days=9), 27863)
+    evidence = tmp_path / "evidence.json"
+    live = run_in_mount_namespace(database, evidence=evidence)
+    assert (live["status"], live["code"]) == ("WARN", "definitions-aging")
+    entries = json.loads(evidence.read_text(encoding="utf-8"))["entries"]
+    (key,) = [k for k in entries if k.startswith("head:")]
+    assert key == f"head:512:{DEFAULT_DB_DIR}/daily.cvd"
+    assert len(entries[key]["ok"]) == 512  # the header only, never the database
+    replayed = subprocess.run(
+        [sys.executable, "-m", "precheck", "replay", str(evidence), "--only", "antivirus",
+         "--json"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
+        env={**os.environ, "PRECHECK_LANG": "en"},
+    )  # fmt: skip
+    (again,) = json.loads(replayed.stdout)["results"]
+    assert (again["code"], again["summary"]) == (live["code"], live["summary"])
