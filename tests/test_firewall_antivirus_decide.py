@@ -123,6 +123,11 @@ def windows_facts(**changes: Any) -> dict[str, Any]:
          Status.WARN, "exposed-services"),
         ({"listeners": [{"proto": "tcp", "port": 8080, "scope": "any", "process": None}]},
          Status.PASS, "on"),
+        # the kernel's SMB server listens on every Windows PC; no allow rule opens it
+        ({"listeners": [{"proto": "tcp", "port": 445, "scope": "any", "process": "System"}],
+          "open_ports": [5353, 3389]}, Status.PASS, "on"),
+        ({"listeners": [{"proto": "tcp", "port": 445, "scope": "any", "process": "System"}],
+          "open_ports": [139, 445]}, Status.WARN, "exposed-services"),
     ],
 )  # fmt: skip
 def test_windows_firewall_decide(changes: dict[str, Any], status: Status, code: str) -> None:

@@ -11,13 +11,19 @@ $out.profiles = @(Get-NetFirewallProfile -PolicyStore ActiveStore | ForEach-Obje
 $out.connected = try { @(Get-NetConnectionProfile | ForEach-Object { [string]$_.NetworkCategory }) } catch { @() }
 $out.allow_rules = $null
 $out.broad_rules = @()
+$out.open_ports = $null
 try {
     $rules = @(Get-NetFirewallRule -PolicyStore ActiveStore -Direction Inbound -Action Allow -Enabled True)
     # Exceptions are the rules programs and people added: Windows' own rules (Core Networking and
     # the like) belong to a rule group, and counting them would warn on every fresh installation.
     $out.allow_rules = @($rules | Where-Object { -not $_.Group }).Count
     $apps = @{}; Get-NetFirewallApplicationFilter -PolicyStore ActiveStore | ForEach-Object { $apps[$_.InstanceID] = [string]$_.Program }
-    $ports = @{}; Get-NetFirewallPortFilter -PolicyStore ActiveStore | ForEach-Object { $ports[$_.InstanceID] = ([string]$_.Protocol) + '/' + ([string]$_.LocalPort) }
+    $ports = @{}; $local = @{}
+    Get-NetFirewallPortFilter -PolicyStore ActiveStore | ForEach-Object { $ports[$_.InstanceID] = ([string]$_.Protocol) + '/' + ([string]$_.LocalPort); $local[$_.InstanceID] = @($_.LocalPort) }
+    # The local ports enabled allow rules open (Windows' own rules included): a listening port
+    # is exposed only when a rule lets connections to it in. The kernel's SMB server listens on
+    # 445 on every Windows PC; it is reachable only when File and printer sharing is on.
+    $out.open_ports = @($rules | ForEach-Object { $local[$_.InstanceID] } | Where-Object { $_ -match '^[0-9]+$' } | ForEach-Object { [int]$_ } | Sort-Object -Unique | Select-Object -First 500)
     $addrs = @{}; Get-NetFirewallAddressFilter -PolicyStore ActiveStore | ForEach-Object { $addrs[$_.InstanceID] = [string]$_.RemoteAddress }
     $out.broad_rules = @($rules | Where-Object { $apps[$_.InstanceID] -eq 'Any' -and $ports[$_.InstanceID] -eq 'Any/Any' -and $addrs[$_.InstanceID] -eq 'Any' } | Select-Object -First 20 | ForEach-Object { [string]$_.DisplayName })
 } catch { }

@@ -106,7 +106,11 @@ def _exposure(facts: Facts, name: str, ctx: Context) -> Verdict:
     broad = facts.get("broad_rules") or []
     if broad and th["warn_broad_rules"] and facts["system"] != "darwin":
         return Verdict(Status.WARN, "broad-rule", {"rules": ", ".join(broad[:5])})
-    exposed = exposed_services(facts.get("listeners") or [], ctx.table("exposed-services"))
+    listeners = facts.get("listeners") or []
+    open_ports = facts.get("open_ports")
+    if open_ports is not None:
+        listeners = [item for item in listeners if item.get("port") in open_ports]
+    exposed = exposed_services(listeners, ctx.table("exposed-services"))
     if exposed:
         return Verdict(Status.WARN, "exposed-services", {"services": exposed})
     exceptions = (

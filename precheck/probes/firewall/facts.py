@@ -44,6 +44,7 @@ def empty(system: str) -> dict[str, Any]:
         "needs_admin": None,
         "error": None,
         "sources": [],
+        "open_ports": None,
         "listeners": [],
         "listeners_error": None,
     }

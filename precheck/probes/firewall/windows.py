@@ -64,6 +64,9 @@ def _from_section(section: Any, facts: dict[str, Any]) -> None:
     facts["exceptions"] = rules if isinstance(rules, int) and rules >= 0 else None
     facts["broad_rules"] = [bound(r, 100) for r in _as_list(data.get("broad_rules"))][:20]
     facts["third_party"] = _products(data.get("products"))
+    ports = data.get("open_ports")
+    if isinstance(ports, (list, int)):
+        facts["open_ports"] = [p for p in _as_list(ports) if isinstance(p, int)][:500]
 
 
 def _from_netsh(host: Host, facts: dict[str, Any]) -> None:
