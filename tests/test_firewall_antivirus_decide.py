@@ -135,6 +135,12 @@ def test_windows_firewall_decide(changes: dict[str, Any], status: Status, code: 
     assert (verdict.status, verdict.code) == (status, code)
 
 
+def test_allow_all_names_the_networks_in_both_languages() -> None:
+    verdict = firewall.decide(windows_facts(inbound="allow"), context("firewall"))
+    assert "(Private network)" in sentence("firewall", verdict)
+    assert "（プライベート ネットワーク）" in sentence("firewall", verdict, "ja")
+
+
 def test_exposed_services_say_which_in_japanese_first() -> None:
     listeners = [{"proto": "tcp", "port": 445, "scope": "any", "process": "System"}]
     verdict = firewall.decide(windows_facts(listeners=listeners), context("firewall"))

@@ -66,7 +66,7 @@ def _state(facts: Facts, name: str, system: str) -> Verdict | None:
     if facts["enabled"] is False:
         return Verdict(Status.FAIL, "off", {"firewall": name})
     if facts.get("inbound") == "allow":
-        where = ", ".join(facts.get("profiles_in_force") or []) or name
+        where: list[Phrase] | str = _profiles(facts.get("profiles_in_force") or []) or name
         return Verdict(Status.FAIL, "allow-all", {"where": where})
     return None
 
