@@ -66,7 +66,7 @@ def decide(facts: Facts, ctx: Context) -> Verdict:
             {"product": name, "age_days": age, "max_days": th["max_definition_age_days"]},
         )
     if age is None and chosen["signatures"] != "up-to-date":
-        reason = "the age of its definitions could not be read"
+        reason = Phrase("reason-age-unreadable")
         return Verdict(Status.UNKNOWN, "state-unknown", {"product": name, "reason": reason})
     if isinstance(age, int) and age > th["warn_definition_age_days"]:
         return Verdict(Status.WARN, "definitions-aging", {"product": name, "age_days": age})
@@ -77,7 +77,7 @@ def _not_on(products: list[dict[str, Any]]) -> Verdict:
     """No product is on: an undecodable state is UNKNOWN, never a pass and never a guess."""
     by_state = {p["state"]: p["name"] for p in reversed(products)}
     if "unknown" in by_state:
-        reason = "its reported state could not be decoded"
+        reason = Phrase("reason-state-undecoded")
         return Verdict(
             Status.UNKNOWN, "state-unknown", {"product": by_state["unknown"], "reason": reason}
         )
@@ -92,7 +92,8 @@ def _defender(facts: Facts, name: str) -> Verdict | None:
     """Defender is the product that protects: its own status must agree."""
     status = facts.get("defender")
     if not status:
-        reason = facts.get("defender_error") or "Get-MpComputerStatus gave no answer"
+        error = facts.get("defender_error")
+        reason = Phrase("reason-defender-silent", {"detail": error or "-"})
         return Verdict(Status.UNKNOWN, "state-unknown", {"product": name, "reason": reason})
     if status["passive"]:
         return Verdict(Status.UNKNOWN, "primary-unknown", {})
