@@ -8,7 +8,7 @@ The section emits the fields it needs with language-independent values: booleans
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 PASSIVE_MODES = ("passive mode", "sxs passive mode", "edr block mode")
@@ -41,9 +41,12 @@ def defender_status(section: Any) -> dict[str, Any]:
     updated_iso = None
     if isinstance(updated, str):
         try:
-            updated_iso = datetime.fromisoformat(updated.strip()[:40]).isoformat()
+            stamp = datetime.fromisoformat(updated.strip()[:40])
         except ValueError:
-            updated_iso = None
+            stamp = None
+        if stamp is not None:
+            # the section writes UTC ('o' after ToUniversalTime); a bare time is taken as UTC
+            updated_iso = (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).isoformat()
     age = _int(data.get("AntivirusSignatureAge"))
     return {
         "running_mode": mode_text,
