@@ -40,7 +40,7 @@ def parse_cvd_header(text: str) -> CvdHeader | None:
 
 def _built(epoch: str, text: str) -> datetime | None:
     """The epoch field when it is a number, else the printed time (`07 Mar 2017 08-02 -0500`)."""
-    if epoch.isdigit() and len(epoch) <= 11:
+    if epoch.isascii() and epoch.isdigit() and len(epoch) <= 11:
         try:
             return datetime.fromtimestamp(int(epoch), UTC)
         except (OverflowError, OSError, ValueError):

@@ -32,7 +32,12 @@ def parse_mdatp_health(text: str) -> dict[str, Any] | None:
     status_type = status.get("$type") if isinstance(status, dict) else status
     updated = None
     raw = data.get("definitionsUpdated")
-    if isinstance(raw, (str, int)) and str(raw).isdigit() and len(str(raw)) <= 15:
+    if (
+        isinstance(raw, (str, int))
+        and str(raw).isascii()
+        and str(raw).isdigit()
+        and len(str(raw)) <= 15
+    ):
         try:
             updated = datetime.fromtimestamp(int(raw) / 1000, UTC).isoformat()
         except (OverflowError, OSError, ValueError):

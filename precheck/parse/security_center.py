@@ -23,7 +23,7 @@ class ProductState:
 
 
 def decode_product_state(value: object) -> ProductState:
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 0xFFFFFF:
         return ProductState("unknown", "unknown", False)

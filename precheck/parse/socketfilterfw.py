@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-_STATE = re.compile(r"\(State = (\d)\)")
-_APPS = re.compile(r"(?i)(?:ALF: )?total number of apps = (\d{1,6})")
+_STATE = re.compile(r"\(State = ([0-9])\)")
+_APPS = re.compile(r"(?i)(?:ALF: )?total number of apps = ([0-9]{1,6})")
 MAX_TEXT = 1 << 20
 
 

@@ -61,4 +61,4 @@ def collect(host: Host, ctx: Context) -> dict[str, Any]:
 
 def _number(version: str) -> int:
     digits = version.split(".")[0]
-    return int(digits) if digits.isdigit() and len(digits) < 10 else -1
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) < 10 else -1
