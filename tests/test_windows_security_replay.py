@@ -9,7 +9,9 @@ the one `ps:batch` answer: the probes ask PowerShell once per run.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from precheck.catalogue import load_catalogue
@@ -19,7 +21,7 @@ from precheck.model import Status
 from precheck.profile import load_profile
 from precheck.runner import run_checks
 from tests.bundles import error, ok, system_bundle
-from tests.conftest import sample
+from tests.conftest import run_precheck, sample
 from tests.probe_kit import run_probe, sentence
 from tests.pslist import as_bool, format_list, wmic_list
 
@@ -254,3 +256,25 @@ def test_both_probes_running_at_once_share_the_one_powershell_batch() -> None:
         "antivirus": Status.PASS,
     }
     assert host.asked.count("ps:batch") == 1
+
+
+def test_the_helpdesk_replays_a_windows_bundle_with_the_real_command(tmp_path: Path) -> None:
+    products = security_center(
+        sample("windows/get-ciminstance-antivirusproduct-bitdefender-defender.txt")
+    )
+    bundle = netsh_bundle(
+        sample("windows/netsh-advfirewall-show-currentprofile-domain-off-en.txt").split(
+            "NetSh Advfirewall set allprofiles state off"
+        )[1]
+    )
+    bundle["entries"]["ps:batch"]["ok"]["antivirus"] = ok(
+        {"security_center": True, "products": products, "defender": {"error": "0x800106ba"}}
+    )
+    path = tmp_path / "evidence.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    done = run_precheck("replay", path, "--only", "firewall", "--only", "antivirus", "--json")
+    assert done.returncode == 1, done.stderr
+    results = {r["id"]: r for r in json.loads(done.stdout)["results"]}
+    assert (results["firewall"]["status"], results["firewall"]["code"]) == ("FAIL", "profile-off")
+    assert "「ファイアウォールは無効です」" in results["firewall"]["remediation"]["ja"]
+    assert (results["antivirus"]["status"], results["antivirus"]["code"]) == ("PASS", "ok")
