@@ -283,7 +283,8 @@ _TABLE_ROWS: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
                         "platforms": "list",
                         "family": "microsoft_defender|macos_xprotect|clamav|other_products",
                         "source": "str", "windows_display_names": "list?", "commands": "list?",
-                        "processes": "list?", "paths": "list?", "systemd_units": "list?"}),
+                        "processes": "list?", "paths": "list?", "systemd_units": "list?",
+                        "macos_apps": "list?"}),
     ),
     "browsers": (
         ("browsers.*", {"name": "str", "rule": "rapid-major|release-major|esr|build-age|os",

@@ -17,6 +17,7 @@ LEGACY_STEALTH_OFF = sample("macos/socketfilterfw-getstealthmode-disabled-legacy
 NO_MDATP = {
     "cmd:/usr/local/bin/mdatp health --output json": error("missing", "not installed"),
     "cmd:mdatp health --output json": error("missing", "not installed"),
+    "dir:/Applications": ok(["Safari.app", "Utilities"]),
 }
 PROTECTED = "/var/protected/xprotect/XProtect.bundle/Contents/Info.plist"
 
@@ -108,3 +109,23 @@ def test_no_xprotect_bundle_is_no_antivirus() -> None:
     )
     verdict, _ = run_probe("antivirus", bundle)
     assert (verdict.status, verdict.code) == (Status.FAIL, "none")
+
+
+def test_a_third_party_product_found_by_its_app_is_named_and_never_guessed_on() -> None:
+    # ESET's app bundle names as glpi-agent's ESET module looks for them; no XProtect here.
+    apps = {**NO_MDATP, "dir:/Applications": ok(["ESET Endpoint Security.app", "Safari.app"])}
+    bundle = system_bundle(
+        "darwin", {f"file:{XPROTECT}": ok(None), f"file:{PROTECTED}": ok(None), **apps}
+    )
+    verdict, facts = run_probe("antivirus", bundle)
+    assert (verdict.status, verdict.code) == (Status.UNKNOWN, "state-unknown")
+    assert facts["products"][0]["name"] == "ESET Endpoint Security / Antivirus for macOS"
+    assert "precheck cannot read its state" in sentence("antivirus", verdict)
+
+
+def test_xprotect_decides_when_a_third_party_app_is_also_installed() -> None:
+    bundle = xprotect_bundle("2026-11-20T10:00:00+00:00", "2026-11-24T03:00:00+00:00")
+    bundle["entries"]["dir:/Applications"] = ok(["ESET Endpoint Antivirus.app"])
+    verdict, facts = run_probe("antivirus", bundle)
+    assert (verdict.status, verdict.code) == (Status.PASS, "ok")
+    assert [p["state"] for p in facts["products"]] == ["on", "unknown"]

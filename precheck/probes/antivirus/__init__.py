@@ -75,16 +75,21 @@ def decide(facts: Facts, ctx: Context) -> Verdict:
 
 def _not_on(products: list[dict[str, Any]]) -> Verdict:
     """No product is on: an undecodable state is UNKNOWN, never a pass and never a guess."""
-    by_state = {p["state"]: p["name"] for p in reversed(products)}
+    by_state = {p["state"]: p for p in reversed(products)}
     if "unknown" in by_state:
-        reason = Phrase("reason-state-undecoded")
+        found = by_state["unknown"]
+        reason = Phrase(
+            "reason-state-unreadable"
+            if found.get("source") == "/Applications"
+            else "reason-state-undecoded"
+        )
         return Verdict(
-            Status.UNKNOWN, "state-unknown", {"product": by_state["unknown"], "reason": reason}
+            Status.UNKNOWN, "state-unknown", {"product": found["name"], "reason": reason}
         )
     if "snoozed" in by_state:
-        return Verdict(Status.FAIL, "snoozed", {"product": by_state["snoozed"]})
+        return Verdict(Status.FAIL, "snoozed", {"product": by_state["snoozed"]["name"]})
     if "expired" in by_state:
-        return Verdict(Status.FAIL, "expired", {"product": by_state["expired"]})
+        return Verdict(Status.FAIL, "expired", {"product": by_state["expired"]["name"]})
     return Verdict(Status.FAIL, "disabled", {"product": products[0]["name"]})
 
 

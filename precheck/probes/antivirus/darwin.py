@@ -17,6 +17,8 @@ from precheck.parse.plist import plist_value
 from precheck.probes import Context
 from precheck.probes.antivirus.facts import age_days, empty, mdatp_products, product
 
+APPLICATIONS = "/Applications"
+
 
 def collect(host: Host, ctx: Context) -> dict[str, Any]:
     facts = empty("darwin")
@@ -56,7 +58,21 @@ def collect(host: Host, ctx: Context) -> dict[str, Any]:
     elif copies:
         facts["products"].append(product("XProtect", "macos_xprotect", source="Info.plist"))
     facts["products"].extend(mdatp_products(host, table, "darwin"))
+    facts["products"].extend(_applications(host, table))
     return facts
+
+
+def _applications(host: Host, table: dict[str, Any]) -> list[dict[str, Any]]:
+    """Products found only by their app bundle in /Applications: named, state unknown."""
+    try:
+        installed = set(host.list_dir(APPLICATIONS) or [])
+    except HostError:
+        return []
+    return [
+        product(row["name"], row["family"], source=APPLICATIONS)
+        for row in table["products"]
+        if "darwin" in row["platforms"] and installed & set(row.get("macos_apps", []))
+    ]
 
 
 def _number(version: str) -> int:
