@@ -220,3 +220,15 @@ def test_mdatp_with_real_time_protection_on_passes() -> None:
     verdict, facts = run_probe("antivirus", mdatp_bundle(health))
     assert (verdict.status, verdict.code) == (Status.PASS, "ok")
     assert facts["products"][0]["age_days"] == 0
+
+
+def test_a_user_without_root_whose_ufw_is_off_is_told_so() -> None:
+    entries = linux_entries("", DENIED)
+    entries["cmd:systemctl is-active firewalld ufw nftables"] = ok(
+        {"rc": 3, "stdout": "inactive\ninactive\ninactive\n", "stderr": ""}
+    )
+    entries["file:/etc/ufw/ufw.conf"] = ok("ENABLED=no\nLOGLEVEL=low\n")
+    entries["file:/etc/default/ufw"] = ok('DEFAULT_INPUT_POLICY="DROP"\n')
+    verdict, facts = run_probe("firewall", linux_bundle(entries))
+    assert (verdict.status, verdict.code) == (Status.FAIL, "off")
+    assert facts["needs_admin"] == "sudo nft list ruleset"

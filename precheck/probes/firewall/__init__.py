@@ -78,6 +78,11 @@ def _linux_state(facts: Facts, name: str) -> Verdict | None:
     if services.get("firewalld") and zone.get("target") == "ACCEPT":
         return Verdict(Status.FAIL, "allow-all", {"where": f"firewalld zone {zone.get('name')}"})
     if facts.get("enabled") is None:
+        none_active = bool(services) and all(v is False for v in services.values())
+        if facts.get("needs_admin") and ufw.get("enabled") is False and none_active:
+            # Without root the rules stay unread, but ufw's own file says it is off and no
+            # firewall service runs: that is an answer, not a reason to send the user to sudo.
+            return Verdict(Status.FAIL, "off", {"firewall": "ufw"})
         if facts.get("needs_admin"):
             return Verdict(
                 Status.UNKNOWN, "needs-admin", {"firewall": name, "command": facts["needs_admin"]}
