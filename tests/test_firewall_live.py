@@ -57,7 +57,7 @@ def test_docker_chains_are_not_a_host_firewall() -> None:
     result = in_namespace(ruleset="docker-style.nft", ufw="empty")
     assert (result["status"], result["code"]) == ("FAIL", "allow-all")
     assert result["facts"]["hooks"] == [
-        {"where": "ip filter INPUT", "policy": "accept", "drops": False}
+        {"where": "ip filter INPUT", "policy": "accept", "drops": False, "path": "policy"}
     ]
 
 
@@ -92,3 +92,27 @@ def test_a_database_listening_on_every_address_is_reported() -> None:
     assert {"proto": "tcp", "port": 5432, "scope": "any"}.items() <= result["facts"]["listeners"][
         0
     ].items()
+
+
+def firewalld_case(zone: str) -> dict[str, Any]:
+    need(
+        bool(shutil.which("firewalld") and shutil.which("dbus-daemon")),
+        "firewalld and dbus-daemon (Debian firewalld, dbus)",
+    )
+    return in_namespace(firewalld=zone, ufw="empty")
+
+
+def test_real_firewalld_in_the_public_zone_passes() -> None:
+    # firewalld's filter_INPUT has policy accept; its zone chains end in a reject.
+    result = firewalld_case("public")
+    assert (result["status"], result["code"]) == ("PASS", "on"), result["summary"]["en"]
+    hook = next(h for h in result["facts"]["hooks"] if h["where"] == "inet firewalld filter_INPUT")
+    assert (hook["policy"], hook["path"]) == ("accept", "drop")
+
+
+def test_real_firewalld_in_the_trusted_zone_accepts_everything() -> None:
+    # The trusted zone's chain ends in a bare accept before the reject is ever reached.
+    result = firewalld_case("trusted")
+    assert (result["status"], result["code"]) == ("FAIL", "allow-all"), result["summary"]["en"]
+    hook = next(h for h in result["facts"]["hooks"] if h["where"] == "inet firewalld filter_INPUT")
+    assert (hook["drops"], hook["path"]) == (True, "accept")

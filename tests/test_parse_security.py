@@ -87,7 +87,7 @@ def test_a_mebibyte_of_input_still_parses() -> None:
     assert ruleset.hooks[0].exceptions == 8000
     big = "State ON\n" * 120_000
     assert parse_netsh_profiles(big) == []
-    assert parse_iptables_save("-A INPUT -j ACCEPT\n" * 60_000).policy is None
+    assert parse_iptables_save("-A INPUT -j ACCEPT\n" * 60_000) is None  # no *filter table
 
 
 def test_netsh_english_blocks() -> None:
@@ -165,4 +165,47 @@ def test_real_iptables_save_output(
     script: str, policy: str | None, drops: bool, exceptions: int
 ) -> None:
     chain = parse_iptables_save(netns(script + "; iptables-save"))
+    if policy is None:
+        assert chain is None
+        return
+    assert chain is not None
     assert (chain.policy, chain.drops, chain.exceptions) == (policy, drops, exceptions)
+
+
+def nft_doc(*chains: tuple[str, str | None, list[list[dict[str, Any]]]]) -> str:
+    items: list[dict[str, Any]] = []
+    for name, policy, rules in chains:
+        chain: dict[str, Any] = {"family": "inet", "table": "t", "name": name}
+        if policy:
+            chain.update(hook="input", type="filter", policy=policy)
+        items.append({"chain": chain})
+        items += [{"rule": {"family": "inet", "table": "t", "chain": name, "expr": expr}}
+                  for expr in rules]  # fmt: skip
+    return json.dumps({"nftables": items})
+
+
+def test_an_unconditional_accept_before_the_reject_is_allow_all() -> None:
+    iif = {"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "lo"}}
+    text = nft_doc(
+        ("input", "accept", [[iif, {"accept": None}], [{"jump": {"target": "zones"}}],
+                             [{"reject": None}]]),
+        ("zones", None, [[{"goto": {"target": "trusted"}}]]),
+        ("trusted", None, [[{"counter": None}, {"accept": None}]]),
+    )  # fmt: skip
+    (hook,) = parse_nft_json(text).hooks
+    assert (hook.drops, hook.path, hook.filtering) == (True, "accept", False)
+    # the same zone chain that returns instead lets the packet reach the reject
+    (hook,) = parse_nft_json(text.replace('"accept": null}]}}]}', '"return": null}]}}]}')).hooks
+    assert (hook.path, hook.filtering) == ("drop", True)
+
+
+def test_jump_loops_and_deep_chains_end() -> None:
+    loop = nft_doc(("input", "accept", [[{"jump": {"target": "a"}}]]),
+                   ("a", None, [[{"jump": {"target": "b"}}]]),
+                   ("b", None, [[{"jump": {"target": "a"}}]]))  # fmt: skip
+    assert parse_nft_json(loop).hooks[0].path == "policy"
+    deep = [("input", "drop", [[{"jump": {"target": "c0"}}]])] + [
+        (f"c{i}", None, [[{"jump": {"target": f"c{i + 1}"}}]]) for i in range(5000)
+    ]
+    (hook,) = parse_nft_json(nft_doc(*deep)).hooks
+    assert hook.filtering and hook.path == "policy"

@@ -1,30 +1,23 @@
-"""`iptables-save`: the filter table's INPUT policy and whether any rule drops or rejects.
+"""`iptables-save`: the filter table's INPUT chain, walked like an nftables input hook.
 
 Used when `nft` is missing (iptables-legacy systems). The format is the one iptables-restore
-reads: `*table`, `:CHAIN POLICY [packets:bytes]`, `-A CHAIN … -j TARGET`, `COMMIT`.
+reads: `*table`, `:CHAIN POLICY [packets:bytes]`, `-A CHAIN … -j|-g TARGET`, `COMMIT`. A rule
+with nothing but `-A CHAIN -j TARGET` matches every packet; anything more narrows it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from precheck.parse.nft import is_foreign
+from precheck.parse.nft import InputHook, Rule, walk
 
 MAX_LINES = 100_000
+_VERDICTS = {"ACCEPT": "accept", "DROP": "drop", "REJECT": "reject", "RETURN": "return"}
 
 
-@dataclass(frozen=True)
-class InputChain:
-    policy: str | None  # None: no filter table with an INPUT chain
-    drops: bool
-    exceptions: int
-    broad: int
-
-
-def parse_iptables_save(text: str) -> InputChain:
+def parse_iptables_save(text: str) -> InputHook | None:
+    """The filter table's INPUT chain, or None when there is no filter table with one."""
     table = ""
     policy: str | None = None
-    chains: dict[str, list[tuple[str, bool, bool]]] = {}
+    chains: dict[str, list[Rule]] = {}
     for raw in text.splitlines()[:MAX_LINES]:
         line = raw.strip()[:2000]
         if line.startswith("*"):
@@ -36,27 +29,22 @@ def parse_iptables_save(text: str) -> InputChain:
             policy = parts[1].lower() if len(parts) > 1 else None
         elif line.startswith("-A "):
             words = line.split()
-            if len(words) < 2:
+            jump = next((i for i, w in enumerate(words[:-1]) if w in ("-j", "-g")), None)
+            if len(words) < 2 or jump is None:
                 continue
-            target = words[words.index("-j") + 1] if "-j" in words[:-1] else ""
-            port = "--dport" in words or "--dports" in words
-            matches = len(words) > 4
-            chains.setdefault(words[1], []).append((target, port, matches))
-    drops = False
-    exceptions = broad = 0
-    seen: set[str] = set()
-    todo = [("INPUT", False)]
-    while todo:
-        name, conditional = todo.pop()
-        if name in seen or (name != "INPUT" and is_foreign(name)):
-            continue
-        seen.add(name)
-        for target, port, matches in chains.get(name, []):
-            if target in ("DROP", "REJECT"):
-                drops = True
-            elif target == "ACCEPT":
-                exceptions += port
-                broad += not (matches or conditional)
-            elif target in chains:
-                todo.append((target, conditional or matches))
-    return InputChain(policy=policy, drops=drops, exceptions=exceptions, broad=broad)
+            target = words[jump + 1][:100]
+            verdict = _VERDICTS.get(target)
+            chains.setdefault(words[1][:100], []).append(
+                Rule(
+                    verdict=verdict,
+                    target=None if verdict else target,
+                    goto=words[jump] == "-g",
+                    conditional=len(words) > 4,
+                    port="--dport" in words or "--dports" in words,
+                )
+            )
+    if policy is None:
+        return None
+    hook = InputHook(family="ip", table="filter", chain="INPUT", policy=policy)
+    walk(hook, chains)
+    return hook

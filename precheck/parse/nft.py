@@ -2,11 +2,18 @@
 
 The JSON form (libnftables-json(5)) is nftables' machine-readable output: a list of `table`,
 `chain` and `rule` objects. What matters for a host firewall is every chain hooked on `input`
-(any table, any family) and the chains it jumps to: a hook whose policy is accept and that
-reaches no drop or reject verdict lets every connection in, whatever service claims to be
-active (Lynis 3.0.8 passes an empty accept-all ruleset; precheck must not). Chains that Docker
-and libvirt create (DOCKER*, LIBVIRT_*) guard containers and VMs, not this computer, so they
-are never counted as the host firewall.
+(any table, any family) and the chains it reaches. Two questions decide it:
+
+* the unconditional path: following, in order, only the rules that match every packet (and the
+  chains they jump or go to), does a packet end in accept, in drop/reject, or fall through to
+  the hook's policy? firewalld's `trusted` zone ends its chain in a bare `accept`, so every
+  connection is let in although reject rules exist further on;
+* otherwise: does any drop or reject verdict exist at all? A hook whose policy is accept and
+  that reaches none lets every connection in, whatever service claims to be active (Lynis 3.0.8
+  passes an empty accept-all ruleset; precheck must not).
+
+Chains that Docker and libvirt create (DOCKER*, LIBVIRT_*) guard containers and VMs, not this
+computer, so they are never counted as the host firewall.
 """
 
 from __future__ import annotations
@@ -17,8 +24,21 @@ from typing import Any
 
 MAX_INPUT = 8 << 20
 MAX_ITEMS = 50_000
+MAX_DEPTH = 64
 FOREIGN_PREFIXES = ("DOCKER", "LIBVIRT_")
-_NOT_CONDITIONS = {"counter", "log", "comment", "return", "continue"}
+_NOT_CONDITIONS = {"counter", "log", "comment", "return", "continue", "jump", "goto"}
+_VERDICTS = ("accept", "drop", "reject", "return")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule, reduced to what the walk needs."""
+
+    verdict: str | None  # accept, drop, reject, return or None
+    target: str | None  # the chain it jumps or goes to
+    goto: bool  # a goto never comes back to this chain
+    conditional: bool  # it matches only some packets
+    port: bool  # it matches a destination port
 
 
 @dataclass
@@ -28,8 +48,15 @@ class InputHook:
     chain: str
     policy: str
     drops: bool = False  # a drop or reject verdict is reachable from this hook
+    path: str = "policy"  # where the unconditional path ends: accept, drop or policy
     exceptions: int = 0  # accept rules that open a destination port
-    broad: int = 0  # accept rules that match nothing at all
+    broad: int = 0  # unconditional accept rules reached only unconditionally
+
+    @property
+    def filtering(self) -> bool:
+        if self.path == "accept":
+            return False
+        return self.path == "drop" or self.policy in ("drop", "reject") or self.drops
 
 
 @dataclass
@@ -43,28 +70,68 @@ def is_foreign(name: str) -> bool:
     return name.upper().startswith(FOREIGN_PREFIXES)
 
 
-def _verdicts(expr: list[Any]) -> tuple[set[str], list[str], bool, bool]:
-    """(verdicts, jump targets, matches a port, matches anything) of one rule's expressions."""
-    verdicts: set[str] = set()
-    targets: list[str] = []
-    port = False
-    matches = False
+def _rule(expr: list[Any]) -> Rule:
+    verdict = target = None
+    goto = port = conditional = False
     for item in expr[:200]:
         if not isinstance(item, dict):
             continue
         for key, value in item.items():
-            if key in ("drop", "reject", "accept"):
-                verdicts.add(key)
+            if key in _VERDICTS:
+                verdict = key
             elif key in ("jump", "goto") and isinstance(value, dict):
-                target = value.get("target")
-                if isinstance(target, str):
-                    targets.append(target)
-            elif key not in _NOT_CONDITIONS:
+                name = value.get("target")
+                if isinstance(name, str):
+                    target, goto = name[:100], key == "goto"
+            if key not in _NOT_CONDITIONS and key not in _VERDICTS:
                 # any other statement (match, xt, limit, …) narrows what the rule applies to
-                matches = True
+                conditional = True
                 if key == "match" and "dport" in json.dumps(value)[:2000]:
                     port = True
-    return verdicts, targets, port, matches
+    return Rule(verdict, target, goto, conditional, port)
+
+
+def walk(hook: InputHook, chains: dict[str, list[Rule]]) -> None:
+    """Fill `drops`, `path`, `exceptions` and `broad` of a hook from its table's chains."""
+    seen: set[str] = set()
+
+    todo = [(hook.chain, False)]
+    while todo:  # every rule reachable at all: drop/reject, port exceptions, broad accepts
+        name, conditional = todo.pop()
+        if name in seen or (name != hook.chain and is_foreign(name)):
+            continue
+        seen.add(name)
+        for rule in chains.get(name, [])[:MAX_ITEMS]:
+            if rule.verdict in ("drop", "reject"):
+                hook.drops = True
+            if rule.verdict == "accept":
+                hook.exceptions += rule.port
+                hook.broad += not (rule.conditional or conditional)
+            if rule.target:
+                todo.append((rule.target, conditional or rule.conditional))
+
+    def path(name: str, depth: int, stack: frozenset[str]) -> str:
+        """accept, drop, or "none" (fell through or returned) for a packet every rule matches."""
+        if depth > MAX_DEPTH or name in stack or (name != hook.chain and is_foreign(name)):
+            return "none"
+        for rule in chains.get(name, [])[:MAX_ITEMS]:
+            if rule.conditional:
+                continue
+            if rule.target:
+                ending = path(rule.target, depth + 1, stack | {name})
+                if ending != "none" or rule.goto:
+                    return ending
+                continue
+            if rule.verdict == "accept":
+                return "accept"
+            if rule.verdict in ("drop", "reject"):
+                return "drop"
+            if rule.verdict == "return":
+                return "none"
+        return "none"
+
+    ending = path(hook.chain, 0, frozenset())
+    hook.path = "policy" if ending == "none" else ending
 
 
 def parse_nft_json(text: str) -> Ruleset:
@@ -78,8 +145,7 @@ def parse_nft_json(text: str) -> Ruleset:
         return Ruleset(ok=False)
     tables = 0
     hooks: list[InputHook] = []
-    # (family, table, chain) -> list of (verdicts, targets, port, matches)
-    rules: dict[tuple[str, str, str], list[tuple[set[str], list[str], bool, bool]]] = {}
+    rules: dict[tuple[str, str], dict[str, list[Rule]]] = {}
     for item in items[:MAX_ITEMS]:
         if not isinstance(item, dict):
             continue
@@ -99,23 +165,8 @@ def parse_nft_json(text: str) -> Ruleset:
                 )
         rule = item.get("rule")
         if isinstance(rule, dict) and isinstance(rule.get("expr"), list):
-            key = (str(rule.get("family")), str(rule.get("table")), str(rule.get("chain")))
-            rules.setdefault(key, []).append(_verdicts(rule["expr"]))
+            table = rules.setdefault((str(rule.get("family")), str(rule.get("table"))), {})
+            table.setdefault(str(rule.get("chain"))[:100], []).append(_rule(rule["expr"]))
     for hook in hooks:
-        # A chain reached only through a conditional jump (ufw's limit and skip chains) holds
-        # no broad rule even when its own accept matches nothing: the jump did the matching.
-        seen: set[str] = set()
-        todo = [(hook.chain, False)]
-        while todo:
-            name, conditional = todo.pop()
-            if name in seen or (name != hook.chain and is_foreign(name)):
-                continue
-            seen.add(name)
-            for verdicts, targets, port, matches in rules.get((hook.family, hook.table, name), []):
-                if verdicts & {"drop", "reject"}:
-                    hook.drops = True
-                if "accept" in verdicts:
-                    hook.exceptions += port
-                    hook.broad += not (matches or conditional)
-                todo.extend((target, conditional or matches) for target in targets)
+        walk(hook, rules.get((hook.family, hook.table), {}))
     return Ruleset(ok=True, hooks=hooks, tables=tables)

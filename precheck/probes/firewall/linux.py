@@ -13,7 +13,7 @@ from typing import Any
 
 from precheck.host import Host, HostError
 from precheck.parse.iptables_save import parse_iptables_save
-from precheck.parse.nft import parse_nft_json
+from precheck.parse.nft import InputHook, parse_nft_json
 from precheck.parse.ufw import shell_values, ufw_default_input, ufw_enabled
 from precheck.probes import Context
 from precheck.probes.firewall.facts import add_listeners, bound, empty
@@ -120,15 +120,7 @@ def _ruleset(host: Host, facts: dict[str, Any]) -> None:
         facts["error"] = "nft printed no JSON ruleset"
         return
     facts["ruleset"] = "nftables"
-    facts["hooks"] = [
-        {"where": bound(f"{h.family} {h.table} {h.chain}", 120), "policy": h.policy,
-         "drops": h.drops}
-        for h in ruleset.hooks[:50]
-    ]  # fmt: skip
-    _summarise(facts, [(h.policy, h.drops, h.exceptions, h.broad) for h in ruleset.hooks])
-    facts["broad_rules"] = [
-        bound(f"{h.family} {h.table} {h.chain}", 120) for h in ruleset.hooks if h.broad
-    ][:20]
+    _summarise(facts, ruleset.hooks)
 
 
 def _iptables(host: Host, facts: dict[str, Any]) -> None:
@@ -141,19 +133,22 @@ def _iptables(host: Host, facts: dict[str, Any]) -> None:
     if result.rc != 0 or any(word in result.stderr.lower() for word in _DENIED):
         facts["needs_admin"] = "sudo iptables-save"
         return
-    chain = parse_iptables_save(result.stdout)
+    hook = parse_iptables_save(result.stdout)
     facts["ruleset"] = "iptables"
-    hooks = [] if chain.policy is None else [(chain.policy, chain.drops, chain.exceptions, 0)]
-    facts["hooks"] = [{"where": "iptables filter INPUT", "policy": chain.policy,
-                       "drops": chain.drops}] if hooks else []  # fmt: skip
-    _summarise(facts, hooks)
-    facts["broad_rules"] = ["iptables filter INPUT"] if hooks and chain.broad else []
+    _summarise(facts, [hook] if hook else [])
 
 
-def _summarise(facts: dict[str, Any], hooks: list[tuple[str, bool, int, int]]) -> None:
-    """Any input hook that drops (by policy or by a reachable rule) means inbound is filtered."""
+def _summarise(facts: dict[str, Any], hooks: list[InputHook]) -> None:
+    """Inbound is filtered when any input hook filters (parse/nft.py says what that means)."""
+    facts["hooks"] = [
+        {"where": bound(f"{h.family} {h.table} {h.chain}", 120), "policy": h.policy,
+         "drops": h.drops, "path": h.path}
+        for h in hooks[:50]
+    ]  # fmt: skip
     facts["enabled"] = bool(hooks)
     if hooks:
-        filtering = any(policy in ("drop", "reject") or drops for policy, drops, _, _ in hooks)
-        facts["inbound"] = "block" if filtering else "allow"
-    facts["exceptions"] = sum(h[2] for h in hooks)
+        facts["inbound"] = "block" if any(h.filtering for h in hooks) else "allow"
+    facts["exceptions"] = sum(h.exceptions for h in hooks)
+    facts["broad_rules"] = [
+        bound(f"{h.family} {h.table} {h.chain}", 120) for h in hooks if h.broad
+    ][:20]
