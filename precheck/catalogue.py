@@ -270,7 +270,8 @@ _TABLE_ROWS: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
                         "platforms": "list",
                         "family": "microsoft_defender|macos_xprotect|clamav|other_products",
                         "source": "str", "windows_display_names": "list?", "commands": "list?",
-                        "processes": "list?", "paths": "list?", "systemd_units": "list?"}),
+                        "processes": "list?", "paths": "list?", "systemd_units": "list?",
+                        "macos_apps": "list?"}),
     ),
     "browsers": (
         ("browsers.*", {"name": "str", "rule": "rapid-major|release-major|esr|build-age|os",
@@ -281,6 +282,10 @@ _TABLE_ROWS: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
                         "old_os_until": "date?", "unsupported_branches": "list-int?",
                         "windows_registry": "list?", "macos_app": "str?",
                         "linux_packages": "list?"}),
+    ),
+    "exposed-services": (
+        ("ports[]", {"port": "int", "proto": "tcp|udp", "name": "str",
+                     "category": "file-sharing|remote-access|database", "source": "str"}),
     ),
     "wifi-free-japan": (
         ("ssids[]", {"ssid": "str", "operator": "str", "security": "str",

@@ -32,3 +32,21 @@ def linux_bundle(
 def replay(bundle: dict[str, Any]) -> ReplayHost:
     validate_bundle(bundle, "test bundle")
     return ReplayHost(bundle)
+
+
+def system_bundle(
+    system: str,
+    entries: dict[str, dict[str, Any]] | None = None,
+    *,
+    now: str = "2026-11-24T03:00:00+00:00",
+    release: str = "10",
+) -> dict[str, Any]:
+    """A Windows ("windows") or macOS ("darwin") machine's bundle, like `linux_bundle`."""
+    base: dict[str, dict[str, Any]] = {
+        "sys:platform": ok(
+            {"system": system, "release": release, "version": "", "machine": "amd64"}
+        ),
+        "sys:now": ok(now),
+        "sys:listening": ok([]),
+    }
+    return {"format": FORMAT, "version": VERSION, "entries": {**base, **(entries or {})}}

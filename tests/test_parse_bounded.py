@@ -113,8 +113,8 @@ def test_version_tuple() -> None:
 def test_a_megabyte_os_release_line_makes_a_report_the_verifier_accepts() -> None:
     from precheck.catalogue import load_catalogue
     from precheck.profile import load_profile
-    from precheck.report import make_report
     from precheck.report.format import MAX_REPORT_BYTES
+    from precheck.report.make import make_report
     from precheck.report.store import report_bytes
     from precheck.report.verify import verify_report
     from precheck.runner import run_checks

@@ -23,8 +23,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from precheck.messages import ui_text
     from precheck.i18n import pick_lang
+    from precheck.messages import ui_text
     from precheck.office.backup import BackupError, backup
     from precheck.office.settings import Settings
 

@@ -24,9 +24,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from precheck.messages import ui_text
     from precheck.commands.office_backup import office_settings
     from precheck.i18n import pick_lang
+    from precheck.messages import ui_text
     from precheck.office.backup import BackupError, restore
     from precheck.office.settings import Settings
 

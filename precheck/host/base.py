@@ -176,10 +176,15 @@ class Host(ABC):
         return CommandResult(rc=value["rc"], stdout=value["stdout"], stderr=value["stderr"])
 
     def read_file(self, path: str, limit: int = 1 << 20) -> str | None:
-        """Text of a file (`~` allowed, kept as `~` in the key), or None when it does not exist."""
+        """Text of a file (`~` allowed, kept as `~` in the key), or None when it does not exist.
+
+        A smaller `limit` reads only the file's head (a database header, not its 160 MB) and is
+        its own question, `head:LIMIT:PATH`, so a replay never mistakes a head for the file.
+        """
         from precheck.host import live
 
-        value: str | None = self.ask("file:" + path, lambda: live.read_text(path, limit))
+        key = "file:" + path if limit == 1 << 20 else f"head:{limit}:{path}"
+        value: str | None = self.ask(key, lambda: live.read_text(path, limit))
         return value
 
     def list_dir(self, path: str) -> list[str] | None:

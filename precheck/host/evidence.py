@@ -235,6 +235,7 @@ SHAPES: dict[str, Callable[[Any], bool]] = {
         and isinstance(v.get("stderr"), str)
     ),
     "file:": lambda v: v is None or isinstance(v, str),
+    "head:": lambda v: v is None or isinstance(v, str),
     "dir:": lambda v: v is None or _is_str_list(v),
     "reg:": lambda v: (
         v is None

@@ -25,6 +25,8 @@ PROBES: dict[str, str] = {
     "camera": "precheck.probes.camera",
     "microphone": "precheck.probes.microphone",
     "browser": "precheck.probes.browser",
+    "firewall": "precheck.probes.firewall",
+    "antivirus": "precheck.probes.antivirus",
 }
 
 
