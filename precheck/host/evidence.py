@@ -138,6 +138,14 @@ def _is_iso_time(v: Any) -> bool:
         return False
 
 
+def _is_flat(v: Any) -> bool:
+    """Numbers, short strings, booleans and nulls only: what every net: answer may hold."""
+    return isinstance(v, dict) and all(
+        x is None or isinstance(x, (bool, int, float)) or (isinstance(x, str) and len(x) <= 300)
+        for x in v.values()
+    )
+
+
 SHAPES: dict[str, Callable[[Any], bool]] = {
     "cmd:": lambda v: (
         isinstance(v, dict)
@@ -171,5 +179,14 @@ SHAPES: dict[str, Callable[[Any], bool]] = {
     "sys:device": lambda v: isinstance(v, dict),
     "sys:cpu-model": lambda v: v is None or isinstance(v, str),
     "ps:batch": lambda v: isinstance(v, dict),
+    "net:dns:": lambda v: isinstance(v, dict) and isinstance(v.get("resolved"), bool),
+    "net:https:": lambda v: _is_flat(v) and "status" in v and "error" in v,
+    "net:rtt:": lambda v: (
+        isinstance(v, dict)
+        and isinstance(v.get("samples_ms"), list)
+        and all(x is None or isinstance(x, (int, float)) for x in v["samples_ms"])
+    ),
+    "net:throughput:": lambda v: _is_flat(v) and "mbps" in v,
+    "net:link": lambda v: _is_flat(v) and isinstance(v.get("link"), str),
 }
 """What a well-formed answer of each kind looks like; later capabilities add their prefixes."""

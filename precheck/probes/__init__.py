@@ -20,6 +20,7 @@ from precheck.model import Facts, Verdict
 PROBES: dict[str, str] = {
     "os-support": "precheck.probes.os_support",
     "load": "precheck.probes.load",
+    "network": "precheck.probes.network",
 }
 
 
