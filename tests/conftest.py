@@ -69,9 +69,37 @@ def sample(relative: str) -> str:
     return rest
 
 
+CLOSED_PORT_URL = "http://localhost:1/"
+"""Nothing listens on port 1 of this machine: a request there is refused at once."""
+
+
+def local_profile_text() -> str:
+    """The built-in office profile with every URL replaced by CLOSED_PORT_URL.
+
+    Every test, and every `precheck` process a test starts, reads this as the default profile
+    (PRECHECK_PROFILE), so a full `precheck run` in a test never sends a request or a DNS
+    lookup off this machine: the network check finds "offline" in well under a second.
+    """
+    import re
+
+    from precheck.resources import data_dir
+
+    text = (data_dir("checks") / "profiles" / "hellowork-tonami.toml").read_text("utf-8")
+    return re.sub(r'"https?://[^"]*"', f'"{CLOSED_PORT_URL}"', text)
+
+
+@pytest.fixture(scope="session")
+def local_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("profile") / "hellowork-tonami-local.toml"
+    path.write_text(local_profile_text(), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(autouse=True)
-def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test writes keys, reports and office data into its own temporary folders."""
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, local_profile: Path) -> None:
+    """Every test writes keys, reports and office data into its own temporary folders, and
+    reads the office profile whose network targets are on this machine (local_profile)."""
+    monkeypatch.setenv("PRECHECK_PROFILE", str(local_profile))
     monkeypatch.setenv("PRECHECK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PRECHECK_REPORTS_DIR", str(tmp_path / "reports"))
     monkeypatch.setenv("PRECHECK_OFFICE_DIR", str(tmp_path / "office"))

@@ -25,6 +25,7 @@ from precheck import __version__
 USER_AGENT = f"precheck/{__version__}"
 BODY_HEAD = 64
 CHUNK = 64 << 10
+READ_CHUNK = 8 << 10  # small reads, so a slow line still reports progress within the time
 _UNTRUSTED_CODES = {2, 18, 19, 20, 21}  # OpenSSL: issuer unknown, self-signed (in chain)
 
 
@@ -245,10 +246,10 @@ def download(url: str, seconds: float, warmup: float, max_bytes: int) -> dict[st
     mark: tuple[float, int] | None = None
     now = started
     try:
-        with session.get(url, timeout=(3.0, min(seconds, 5.0)), stream=True) as response:
+        with session.get(url, timeout=(3.0, 5.0), stream=True) as response:
             if response.status_code >= 400:
                 return {"error": "status", "status": response.status_code, "mbps": None}
-            for chunk in response.iter_content(CHUNK):
+            for chunk in response.iter_content(READ_CHUNK):
                 total += len(chunk)
                 now = time.perf_counter()
                 if mark is None and now - started >= warmup:
@@ -281,7 +282,7 @@ def upload(url: str, seconds: float, max_bytes: int) -> dict[str, Any]:
     session = _session()
     sent = 0
     started = time.perf_counter()
-    block = bytes(CHUNK)
+    block = bytes(READ_CHUNK)
 
     def body() -> Iterator[bytes]:
         nonlocal sent
