@@ -241,7 +241,7 @@ _IDENTIFIERS = {
     for name in (
         "windows_exe", "windows_exe_unverified", "macos_apps", "macos_bundle_ids",
         "macos_app_prefixes", "macos_bundle_id_prefixes", "debian_packages", "linux_binaries",
-        "linux_cmdline", "systemd_units", "flatpak_ids",
+        "linux_cmdline", "systemd_units", "flatpak_ids", "windows_display_names",
     )
 }  # fmt: skip
 _TABLE_ROWS: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {

@@ -38,18 +38,20 @@ def run_precheck(
     stdin: str | bytes | None = None,
     cwd: Path | None = None,
     timeout: float = 180,
+    wrapper: list[str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real `precheck` command as a user would, in a child process.
 
     `lang` sets PRECHECK_LANG (None leaves the language to LANG/LC_* in `env`); NO_COLOR is
     dropped so a test that wants it says so in `env`. Output is never a terminal here.
+    `wrapper` runs it through another command first (e.g. `unshare -m sh -c '… "$@"' sh`).
     """
     full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "PRECHECK_LANG")}
     if lang is not None:
         full_env["PRECHECK_LANG"] = lang
     full_env.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "precheck", *map(str, args)],
+        [*(wrapper or []), sys.executable, "-m", "precheck", *map(str, args)],
         input=stdin.decode("utf-8") if isinstance(stdin, bytes) else stdin,
         capture_output=True,
         text=True,

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ from precheck.parse.system_profiler_airport import parse_airport_json
 from precheck.probes import Context
 from precheck.probes import network
 from precheck.probes.network.ssid import match_ssid
+from tests.bundles import linux_bundle, ok, replay
+from tests.conftest import SAMPLES as SAMPLES_DIR
 from tests.conftest import need, run_precheck, sample
 from tests.netserver import serve
 from tests.tlsca import LocalCA, make_ca
@@ -146,17 +149,31 @@ def test_parsers_cap_a_huge_input() -> None:
 TABLE = load_catalogue().table("wifi-free-japan")
 
 
-def _runner(text: str, rc: int = 0) -> Any:
-    return lambda argv, timeout: {"rc": rc, "stdout": text, "stderr": ""}
+def _cmd(text: str, rc: int = 0) -> dict[str, Any]:
+    return ok({"rc": rc, "stdout": text, "stderr": ""})
+
+
+def _link(system: str, commands: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """net:link derived on a replay host from raw `cmd:` answers holding real outputs."""
+    host = replay(linux_bundle(commands))
+    link: dict[str, Any] = host.derive("net:link", partial(network.read_link, system, TABLE))
+    return link
 
 
 @pytest.mark.parametrize("language", ["en", "de", "fr", "ja-fixture"])
-def test_the_recorded_link_holds_no_home_network_name(language: str) -> None:
+def test_windows_link_keeps_no_home_network_name(language: str) -> None:
     text = sample(f"windows/netsh-wlan-show-interfaces-{language}.txt")
-    link = network.read_link("windows", TABLE, _runner(text))
+    link = _link("windows", {"cmd:netsh wlan show interfaces": _cmd(text)})
     assert link["link"] == "wifi" and link["ssid_state"] == "other"
     dumped = json.dumps(link)
     assert "SSID-1" not in dumped and "%s" not in dumped
+
+
+def test_macos_link_from_system_profiler() -> None:
+    text = sample("macos/system_profiler-json-SPAirPortDataType-macos15.5.txt")
+    link = _link("darwin", {"cmd:system_profiler -json SPAirPortDataType": _cmd(text)})
+    assert (link["link"], link["security"], link["source"]) == ("wifi", "open", "system_profiler")
+    assert "SSID-2" not in json.dumps(link)
 
 
 def test_ssid_table_matches() -> None:
@@ -169,20 +186,33 @@ def test_ssid_table_matches() -> None:
     assert match_ssid(None, True, TABLE)["ssid_state"] == "withheld"
 
 
-def test_linux_link_reads_metered_and_security() -> None:
+def _fake_nmcli(folder: Path) -> None:
+    """A real `nmcli` executable on PATH that prints the published outputs."""
     outputs = {
-        "connection": sample("linux/nmcli-terse-connection-show-active-rpi.txt"),
-        "wifi": sample("linux/nmcli-terse-dev-wifi-list.txt"),
-        "device": sample("linux/nmcli-device-show-general-metered-guessed.txt"),
+        "connection": SAMPLES_DIR / "linux/nmcli-terse-connection-show-active-rpi.txt",
+        "wifi": SAMPLES_DIR / "linux/nmcli-terse-dev-wifi-list.txt",
+        "device": SAMPLES_DIR / "linux/nmcli-device-show-general-metered-guessed.txt",
     }
+    branches = "".join(
+        f'case " $* " in *" {word} "*) tail -n +2 "{path}"; exit 0;; esac\n'
+        for word, path in outputs.items()
+    )
+    script = folder / "nmcli"
+    script.write_text("#!/bin/sh\n" + branches + "exit 10\n")
+    script.chmod(0o755)
 
-    def run(argv: list[str], timeout: float) -> dict[str, Any]:
-        word = next(w for w in ("connection", "wifi", "device") if w in argv)
-        return {"rc": 0, "stdout": outputs[word], "stderr": ""}
 
-    link = network.read_link("linux", TABLE, run)
+def test_linux_link_recorded_live_holds_security_and_metered_but_no_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_nmcli(tmp_path)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    recording = RecordingHost()
+    link = recording.derive("net:link", partial(network.read_link, "linux", TABLE))
     assert link["link"] == "wifi" and link["security"] == "open" and link["metered"] == "yes"
-    assert "SSID-3" not in json.dumps(link) and "AndroidHotspot" not in json.dumps(link)
+    bundle = json.dumps(recording.bundle())
+    assert "SSID-3" not in bundle and "AndroidHotspot" not in bundle
+    assert list(recording.bundle()["entries"]) == ["net:link"]  # the nmcli answers were private
 
 
 # -- deciding from facts --------------------------------------------------------------------

@@ -72,6 +72,7 @@ class Host(ABC):
         self._cache: dict[str, Answer] = {}
         self._pending: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
+        self._derived: set[str] = set()
 
     # -- where answers come from -------------------------------------------------------------
 
@@ -79,13 +80,19 @@ class Host(ABC):
     def _answer(self, key: str, produce: Producer) -> Answer:
         """The encoded answer to `key`: computed live, recorded, or read from a bundle."""
 
-    def ask(self, key: str, produce: Producer) -> Any:
+    def _observe(self, key: str, answer: Answer, keep: bool) -> None:
+        """Called with every answer a probe sees (cached or new); the recording host keeps it
+        unless it was asked privately, to compute a derived answer (see `derive`)."""
+        del key, answer, keep  # the live and replay hosts keep nothing
+
+    def ask(self, key: str, produce: Producer, *, keep: bool = True) -> Any:
         """Answer `key`, computing it with `produce` on a live machine; raise HostError on error.
 
         Single-flight: when two probes ask the same key at once (the one PowerShell batch, the
         software inventory), one computes and the other waits for its answer, so a run never
         pays twice for an expensive question. Later capabilities (camera, network timing) come
         through this same door with their own key prefix, so they are recorded and replayed.
+        `keep=False` (only through `private()`) answers without putting the answer in a bundle.
         """
         while True:
             with self._lock:
@@ -109,9 +116,28 @@ class Host(ABC):
                     del self._pending[key]
                 pending.set()
             break
+        self._observe(key, answer, keep)
         if "error" in answer:
             raise HostError(str(answer["error"]), str(answer.get("detail", "")))
         return answer["ok"]
+
+    def derive(self, key: str, produce: Callable[[Host], Any]) -> Any:
+        """An answer computed from other answers, of which a bundle keeps only the result.
+
+        The software inventory reads every installed package and running process, but the
+        report and the bundle may keep only what a check matched (docs/evidence.md). So
+        `produce` gets `self.private()`: what it asks is cached and shared as usual but never
+        recorded, and the bundle holds `key` with the (filtered) result alone. A replay answers
+        `key` from the bundle; a bundle without it (one built from raw published listings)
+        has the result computed again from the raw answers it does hold.
+        """
+        with self._lock:
+            self._derived.add(key)
+        return self.ask(key, lambda: produce(self.private()))
+
+    def private(self) -> Host:
+        """This host, asking without recording: for the inside of `derive` only."""
+        return _PrivateView(self)
 
     # -- the questions ----------------------------------------------------------------------
 
@@ -248,14 +274,20 @@ class Host(ABC):
         )
         return value
 
-    def net_link(self, reader: Callable[[Callable[..., dict[str, Any]]], dict[str, Any]]) -> dict[str, Any]:
-        """The active link (Wi-Fi security, metered), as `reader` made it from the OS's tools.
+class _PrivateView(Host):
+    """Shares its host's cache and single-flight, but its answers never reach a bundle."""
 
-        The tools print the network's name (SSID); `reader` runs them through the live host's
-        command runner and returns only the security and a match against the public Wi-Fi
-        table, so a home network's name is never recorded (docs/evidence.md, `net:link`).
-        """
-        from precheck.host import live
+    def __init__(self, base: Host) -> None:  # no state of its own: everything is the base's
+        self._base = base
 
-        value: dict[str, Any] = self.ask("net:link", lambda: reader(live.run_command))
-        return value
+    def _answer(self, key: str, produce: Producer) -> Answer:
+        raise AssertionError("a private view answers through its base host")
+
+    def ask(self, key: str, produce: Producer, *, keep: bool = True) -> Any:
+        return self._base.ask(key, produce, keep=False)
+
+    def derive(self, key: str, produce: Callable[[Host], Any]) -> Any:
+        return self._base.derive(key, produce)
+
+    def private(self) -> Host:
+        return self

@@ -44,11 +44,12 @@ class RecordingHost(LiveHost):
         self._entries: dict[str, Answer] = {}
         self._entries_lock = threading.Lock()
 
-    def _answer(self, key: str, produce: Producer) -> Answer:
-        answer = super()._answer(key, produce)
+    def _observe(self, key: str, answer: Answer, keep: bool) -> None:
+        """Keep what a probe saw, cached or new; answers asked only to derive another are not."""
+        if not keep:
+            return
         with self._entries_lock:
             self._entries.setdefault(self.redact_key(key), answer)
-        return answer
 
     def bundle(self) -> dict[str, Any]:
         with self._entries_lock:
@@ -77,7 +78,13 @@ class ReplayHost(Host):
         try:
             return self._entries[key]
         except KeyError:
-            raise EvidenceError(f"the evidence has no answer for {key!r}") from None
+            pass
+        if key in self._derived:  # derived from raw answers the bundle must hold instead
+            try:
+                return {"ok": produce()}
+            except HostError as exc:
+                return {"error": exc.reason, "detail": exc.detail}
+        raise EvidenceError(f"the evidence has no answer for {key!r}")
 
 
 def load_bundle(path: Path) -> dict[str, Any]:
@@ -129,6 +136,12 @@ def validate_bundle(data: Any, name: str) -> None:
 
 def _is_str_list(v: Any) -> bool:
     return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+def _inventory_shape(v: Any) -> bool:
+    from precheck.inventory import is_encoded
+
+    return is_encoded(v)
 
 
 def _is_iso_time(v: Any) -> bool:
@@ -188,5 +201,6 @@ SHAPES: dict[str, Callable[[Any], bool]] = {
     ),
     "net:throughput:": lambda v: _is_flat(v) and "mbps" in v,
     "net:link": lambda v: _is_flat(v) and isinstance(v.get("link"), str),
+    "inv:software": lambda v: _inventory_shape(v),
 }
 """What a well-formed answer of each kind looks like; later capabilities add their prefixes."""

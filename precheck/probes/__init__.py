@@ -21,6 +21,8 @@ PROBES: dict[str, str] = {
     "os-support": "precheck.probes.os_support",
     "load": "precheck.probes.load",
     "network": "precheck.probes.network",
+    "file-sharing": "precheck.probes.file_sharing",
+    "recording": "precheck.probes.recording",
 }
 
 

@@ -20,23 +20,23 @@ from urllib.parse import urlsplit
 from precheck.host import Host
 from precheck.model import Facts, Phrase, Status, Verdict
 from precheck.probes import Context
-from precheck.probes.network.facts import Runner
 from precheck.probes.network.ssid import match_ssid
 
 OFFLINE_ERRORS = {"dns", "refused", "unreachable", "timeout", "reset", "proxy"}
 _LINK_KEYS = ("link", "security", "label", "metered", "source", "error", "detail")
 
 
-def read_link(system: str, table: dict[str, Any], run: Runner) -> dict[str, Any]:
-    """The `net:link` producer: the OS collector's reading with the Wi-Fi name replaced by its
-    match against the public Wi-Fi table (the name itself is dropped here, before recording)."""
+def read_link(system: str, table: dict[str, Any], host: Host) -> dict[str, Any]:
+    """The `net:link` answer: the OS collector's reading with the Wi-Fi name replaced by its
+    match against the public Wi-Fi table. It runs inside `host.derive`, so the commands that
+    print the name are asked privately and only this result is recorded (docs/evidence.md)."""
     if system == "windows":
         from precheck.probes.network.windows import read_link as read
     elif system == "darwin":
         from precheck.probes.network.darwin import read_link as read
     else:
         from precheck.probes.network.linux import read_link as read
-    reading = read(run)
+    reading = read(host)
     kept = {k: reading[k] for k in _LINK_KEYS if reading.get(k) is not None}
     if reading.get("link") == "wifi":
         kept.update(match_ssid(reading.get("ssid"), bool(reading.get("ssid_withheld")), table))
@@ -71,7 +71,9 @@ def collect(host: Host, ctx: Context) -> Facts:
     settings = _settings(ctx)
     system = host.platform().system
     facts: Facts = {"system": system}
-    facts["link"] = host.net_link(partial(read_link, system, ctx.table(th["ssid_table"])))
+    facts["link"] = host.derive(
+        "net:link", partial(read_link, system, ctx.table(th["ssid_table"]))
+    )
     captive_url = str(settings.get("captive_portal_url", ""))
     https_url = str(settings.get("https_probe_url", ""))
     if not captive_url or not https_url:

@@ -6,28 +6,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from precheck.host import HostError
+from precheck.host import Host, HostError
 from precheck.parse.airport import parse_airport_info
 from precheck.parse.system_profiler_airport import parse_airport_json
-from precheck.probes.network.facts import Runner
 
 AIRPORT = (
     "/System/Library/PrivateFrameworks/Apple80211.framework/Versions/Current/Resources/airport"
 )
 
 
-def read_link(run: Runner) -> dict[str, Any]:
+def read_link(host: Host) -> dict[str, Any]:
     reason: dict[str, Any] = {"error": "failed", "detail": "no Wi-Fi information"}
     for argv, parse, source in (
         (["system_profiler", "-json", "SPAirPortDataType"], parse_airport_json, "system_profiler"),
         ([AIRPORT, "-I"], parse_airport_info, "airport"),
     ):
         try:
-            result = run(argv, 20.0)
+            result = host.run(argv, 20.0)
         except HostError as exc:
             reason = {"error": exc.reason, "detail": exc.detail}
             continue
-        wifi = parse(result["stdout"])
+        wifi = parse(result.stdout)
         if wifi is None:
             continue
         if not wifi["connected"]:

@@ -19,7 +19,3 @@
 """
 
 from __future__ import annotations
-
-from typing import Any
-
-Runner = Any  # live.run_command: (argv, timeout) -> {"rc", "stdout", "stderr"}, raises HostError

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from precheck.host import HostError
+from precheck.host import Host, HostError
 from precheck.parse.netsh_wlan import parse_netsh_wlan
-from precheck.probes.network.facts import Runner
 
 
-def read_link(run: Runner) -> dict[str, Any]:
+def read_link(host: Host) -> dict[str, Any]:
     try:
-        result = run(["netsh", "wlan", "show", "interfaces"], 10.0)
+        result = host.run(["netsh", "wlan", "show", "interfaces"], 10.0)
     except HostError as exc:
         return {"link": "unknown", "source": "netsh", "error": exc.reason, "detail": exc.detail}
-    wifi = parse_netsh_wlan(result["stdout"])
+    wifi = parse_netsh_wlan(result.stdout)
     if not wifi["connected"]:
         # No wireless interface, the WLAN service stopped, or Wi-Fi not connected: the link in
         # use (if any) is not Wi-Fi. netsh prints this in the display language, so no text is read.
