@@ -23,8 +23,8 @@ def main() -> None:
     if qdisc:
         subprocess.run(["tc", "qdisc", "add", "dev", "lo", "root", *qdisc], check=True)
     ca = LocalCA(folder / "ca.pem", folder / "server.pem", folder / "server-key.pem")
-    from tests.test_network import run_network
     from tests.netserver import serve
+    from tests.test_network import run_network
 
     with serve(ca) as server:
         result, facts = run_network(

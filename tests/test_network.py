@@ -24,8 +24,7 @@ from precheck.parse.airport import parse_airport_info
 from precheck.parse.netsh_wlan import parse_netsh_wlan
 from precheck.parse.nmcli import parse_active_types, parse_metered, parse_wifi_list, split_terse
 from precheck.parse.system_profiler_airport import parse_airport_json
-from precheck.probes import Context
-from precheck.probes import network
+from precheck.probes import Context, network
 from precheck.probes.network.ssid import match_ssid
 from tests.bundles import linux_bundle, ok, replay
 from tests.conftest import SAMPLES as SAMPLES_DIR
@@ -123,7 +122,7 @@ SAMPLES = [
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400))
 def test_parsers_never_raise_on_any_text(text: str) -> None:
     for parse in PARSERS:
-        parse(text)  # type: ignore[operator]
+        parse(text)
 
 
 @settings(max_examples=60, deadline=None)
@@ -131,7 +130,7 @@ def test_parsers_never_raise_on_any_text(text: str) -> None:
 def test_parsers_never_raise_on_truncated_samples(name: str, cut: float) -> None:
     text = sample(name)
     for parse in PARSERS:
-        parse(text[: int(len(text) * cut)])  # type: ignore[operator]
+        parse(text[: int(len(text) * cut)])
 
 
 def test_parsers_cap_a_huge_input() -> None:
@@ -324,7 +323,9 @@ def test_a_good_line_passes(site: Any) -> None:
 @pytest.mark.parametrize("path", ["/portal", "/redirect"])
 def test_captive_portal(site: Any, path: str) -> None:
     verdict, facts = run_network(
-        targets(site.url, captive_portal_url=f"{site.url}{path}", second_probe_url=f"{site.url}/portal")
+        targets(
+            site.url, captive_portal_url=f"{site.url}{path}", second_probe_url=f"{site.url}/portal"
+        )
     )
     assert (verdict.status, verdict.code) == (Status.FAIL, "captive-portal")
     assert "rtt" not in facts  # nothing measured behind a portal
@@ -341,7 +342,9 @@ def test_one_provider_down_is_not_a_portal(site: Any) -> None:
 def test_untrusted_chain_is_tls_interception(site: Any, tmp_path: Path) -> None:
     other = make_ca(tmp_path / "other", name="Interceptor Root CA")
     with serve(other) as resigned:
-        verdict, facts = run_network(targets(site.url, https_probe_url=f"{resigned.url}/generate_204"))
+        verdict, facts = run_network(
+            targets(site.url, https_probe_url=f"{resigned.url}/generate_204")
+        )
     assert (verdict.status, verdict.code) == (Status.WARN, "tls-intercepted")
     assert facts["https"]["error"] == "tls-untrusted" and facts["https"]["verify_code"] == 20
     assert facts["https"]["issuer"] == "Interceptor Root CA"
@@ -402,7 +405,9 @@ def test_a_replay_decides_the_same(site: Any) -> None:
 
     validate_bundle(bundle, "recorded")
     assert any(k.startswith("net:rtt:https://localhost:") for k in bundle["entries"])
-    again, _ = run_network(targets(site.url, rtt_url=f"{site.url}/generate_204?ms=150"), ReplayHost(bundle))
+    again, _ = run_network(
+        targets(site.url, rtt_url=f"{site.url}/generate_204?ms=150"), ReplayHost(bundle)
+    )
     assert (again.status, again.code) == (first.status, first.code)
 
 
@@ -422,7 +427,8 @@ ROOT = hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("unshare") 
 
 def _in_namespace(ca: LocalCA, *qdisc: str) -> dict[str, Any]:
     done = subprocess.run(
-        ["unshare", "-n", sys.executable, "-m", "tests.netns_check", str(ca.ca_cert.parent), *qdisc],
+        ["unshare", "-n", sys.executable, "-m", "tests.netns_check", str(ca.ca_cert.parent),
+         *qdisc],
         capture_output=True, text=True, timeout=120, check=False,
         cwd=Path(__file__).resolve().parents[1],
         env={**os.environ, "REQUESTS_CA_BUNDLE": str(ca.ca_cert), "NO_PROXY": "*"},
@@ -453,7 +459,8 @@ def test_empty_namespace_is_offline_from_dns(tmp_path: Path) -> None:
     done = subprocess.run(
         ["unshare", "-n", sys.executable, "-m", "precheck", "run", "--only", "network", "--json",
          "--profile", str(profile)],
-        capture_output=True, text=True, timeout=60, check=False, env={**os.environ, "PRECHECK_LANG": "en"},
+        capture_output=True, text=True, timeout=60, check=False,
+        env={**os.environ, "PRECHECK_LANG": "en"},
     )  # fmt: skip
     doc = json.loads(done.stdout)
     result = doc["results"][0] if "results" in doc else doc["checks"][0]

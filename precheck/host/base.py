@@ -258,7 +258,9 @@ class Host(ABC):
         )
         return value
 
-    def net_download(self, url: str, seconds: float, warmup: float, max_bytes: int) -> dict[str, Any]:
+    def net_download(
+        self, url: str, seconds: float, warmup: float, max_bytes: int
+    ) -> dict[str, Any]:
         from precheck.host import net
 
         value: dict[str, Any] = self.ask(
@@ -273,6 +275,7 @@ class Host(ABC):
             f"net:throughput:up:{url}", lambda: net.upload(url, seconds, max_bytes)
         )
         return value
+
 
 class _PrivateView(Host):
     """Shares its host's cache and single-flight, but its answers never reach a bundle."""

@@ -34,4 +34,10 @@ def bound(text: str, limit: int = MAX_VALUE) -> str:
 
 
 def not_connected() -> WifiLink:
-    return {"connected": False, "ssid": None, "ssid_withheld": False, "security": "unknown", "label": ""}
+    return {
+        "connected": False,
+        "ssid": None,
+        "ssid_withheld": False,
+        "security": "unknown",
+        "label": "",
+    }

@@ -14,6 +14,7 @@ import statistics
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from itertools import pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -71,9 +72,7 @@ def collect(host: Host, ctx: Context) -> Facts:
     settings = _settings(ctx)
     system = host.platform().system
     facts: Facts = {"system": system}
-    facts["link"] = host.derive(
-        "net:link", partial(read_link, system, ctx.table(th["ssid_table"]))
-    )
+    facts["link"] = host.derive("net:link", partial(read_link, system, ctx.table(th["ssid_table"])))
     captive_url = str(settings.get("captive_portal_url", ""))
     https_url = str(settings.get("https_probe_url", ""))
     if not captive_url or not https_url:
@@ -113,9 +112,8 @@ def collect(host: Host, ctx: Context) -> Facts:
         return facts
     facts["pages"] = pages_answered
     expected = int(settings.get("captive_portal_status", 204))
-    if primary.get("error") is None and not _probe_ok(primary, expected, None):
-        if second_url:
-            facts["captive"]["second"] = host.net_fetch(second_url)
+    if primary.get("error") is None and not _probe_ok(primary, expected, None) and second_url:
+        facts["captive"]["second"] = host.net_fetch(second_url)
     if _portal(facts["captive"], expected, settings.get("second_probe_body")):
         return facts
     if https.get("error") is not None:
@@ -176,7 +174,7 @@ def summarize_rtt(answer: Mapping[str, Any]) -> dict[str, Any]:
     if ok:
         out["median_ms"] = round(statistics.median(ok), 1)
         out["min_ms"], out["max_ms"] = round(min(ok), 1), round(max(ok), 1)
-        diffs = [abs(b - a) for a, b in zip(ok, ok[1:], strict=False)]
+        diffs = [abs(b - a) for a, b in pairwise(ok)]
         out["jitter_ms"] = round(statistics.fmean(diffs), 1) if diffs else 0.0
     return out
 
@@ -316,4 +314,3 @@ def decide(facts: Facts, ctx: Context) -> Verdict:
             "upload_mbps": facts["upload"]["mbps"],
         },
     )
-
