@@ -295,6 +295,10 @@ _TABLE_ROWS: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
                         "windows_registry": "list?", "macos_app": "str?",
                         "linux_packages": "list?"}),
     ),
+    "meeting-app": (
+        ("apps[]", {"id": "str", "name": "str", "platforms": "list", "source": "str",
+                    **_IDENTIFIERS}),
+    ),
     "wifi-free-japan": (
         ("ssids[]", {"ssid": "str", "operator": "str", "security": "str",
                      "status": "active|ended|unknown", "verified": "bool", "source": "str"}),

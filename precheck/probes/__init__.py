@@ -21,6 +21,7 @@ PROBES: dict[str, str] = {
     "os-support": "precheck.probes.os_support",
     "load": "precheck.probes.load",
     "network": "precheck.probes.network",
+    "meeting-app": "precheck.probes.meeting_app",
     "file-sharing": "precheck.probes.file_sharing",
     "recording": "precheck.probes.recording",
 }
