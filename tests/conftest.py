@@ -90,18 +90,24 @@ def local_profile_text() -> str:
     return re.sub(r'"https?://[^"]*"', f'"{CLOSED_PORT_URL}"', text)
 
 
-@pytest.fixture(scope="session")
-def local_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="session", autouse=True)
+def local_profile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Session-wide, so even module- and session-scoped fixtures that run `precheck` (set up
+    before any function-scoped fixture) read the local profile."""
     path = tmp_path_factory.mktemp("profile") / "hellowork-tonami-local.toml"
     path.write_text(local_profile_text(), encoding="utf-8")
-    return path
+    before = os.environ.get("PRECHECK_PROFILE")
+    os.environ["PRECHECK_PROFILE"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("PRECHECK_PROFILE", None)
+    else:
+        os.environ["PRECHECK_PROFILE"] = before
 
 
 @pytest.fixture(autouse=True)
-def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, local_profile: Path) -> None:
-    """Every test writes keys, reports and office data into its own temporary folders, and
-    reads the office profile whose network targets are on this machine (local_profile)."""
-    monkeypatch.setenv("PRECHECK_PROFILE", str(local_profile))
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test writes keys, reports and office data into its own temporary folders."""
     monkeypatch.setenv("PRECHECK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PRECHECK_REPORTS_DIR", str(tmp_path / "reports"))
     monkeypatch.setenv("PRECHECK_OFFICE_DIR", str(tmp_path / "office"))

@@ -249,12 +249,14 @@ class Host(ABC):
         value: dict[str, Any] = self.ask(f"net:https:{url}", lambda: net.fetch(url, timeout))
         return value
 
-    def net_rtt(self, url: str, count: int, spacing_ms: float, timeout: float) -> dict[str, Any]:
+    def net_rtt(
+        self, url: str, count: int, spacing_ms: float, timeout: float, budget: float
+    ) -> dict[str, Any]:
         """Round-trip samples of small requests on one connection (None for a failed one)."""
         from precheck.host import net
 
         value: dict[str, Any] = self.ask(
-            f"net:rtt:{url}", lambda: net.rtt(url, count, spacing_ms, timeout)
+            f"net:rtt:{url}", lambda: net.rtt(url, count, spacing_ms, timeout, budget)
         )
         return value
 

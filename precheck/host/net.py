@@ -204,10 +204,11 @@ def fetch(url: str, timeout: float, method: str = "GET") -> dict[str, Any]:
         session.close()
 
 
-def rtt(url: str, count: int, spacing_ms: float, timeout: float) -> dict[str, Any]:
+def rtt(url: str, count: int, spacing_ms: float, timeout: float, budget: float) -> dict[str, Any]:
     """`count` small GETs on one kept-alive connection, `spacing_ms` apart: each sample is one
     request's time (about one round trip), None for a request that failed (timeout, reset),
-    after which the next request opens a new connection."""
+    after which the next request opens a new connection. Sampling stops after `budget` seconds
+    (a slow line gives fewer samples, not a longer check)."""
     session = _session()
     samples: list[float | None] = []
     errors: dict[str, int] = {}
@@ -218,9 +219,11 @@ def rtt(url: str, count: int, spacing_ms: float, timeout: float) -> dict[str, An
         session.close()
         return {"samples_ms": [], "errors": {kind: 1}, "proxy": proxy_scheme(url)}
     wake = threading.Event()
-    next_at = time.perf_counter()
+    next_at = began = time.perf_counter()
     try:
         for _ in range(count):
+            if time.perf_counter() - began > budget:
+                break
             next_at += spacing_ms / 1000
             started = time.perf_counter()
             try:
@@ -246,7 +249,7 @@ def download(url: str, seconds: float, warmup: float, max_bytes: int) -> dict[st
     mark: tuple[float, int] | None = None
     now = started
     try:
-        with session.get(url, timeout=(3.0, 5.0), stream=True) as response:
+        with session.get(url, timeout=(3.0, 2.0), stream=True) as response:
             if response.status_code >= 400:
                 return {"error": "status", "status": response.status_code, "mbps": None}
             for chunk in response.iter_content(READ_CHUNK):
@@ -291,11 +294,24 @@ def upload(url: str, seconds: float, max_bytes: int) -> dict[str, Any]:
             sent += len(block)
 
     try:
-        with session.post(url, data=body(), timeout=(3.0, seconds + 5.0)) as response:
+        with session.post(url, data=body(), timeout=(3.0, 2.0)) as response:
             status = response.status_code
         end = time.perf_counter()
     except Exception as exc:
-        return {"error": classify_error(exc)["error"], "mbps": None, "bytes": sent}
+        kind = classify_error(exc)["error"]
+        elapsed = time.perf_counter() - started
+        if kind == "timeout" and sent:
+            # Fewer than `sent` bytes got through in `elapsed`: an upper bound of the rate,
+            # enough to say a line is too slow (a bound above the thresholds decides nothing).
+            return {
+                "error": None,
+                "bytes": sent,
+                "seconds": round(elapsed, 3),
+                "mbps": round(sent * 8 / elapsed / 1e6, 2),
+                "bound": "at-most",
+                "proxy": proxy_scheme(url),
+            }
+        return {"error": kind, "mbps": None, "bytes": sent}
     finally:
         session.close()
     if status >= 500:

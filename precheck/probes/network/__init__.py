@@ -119,7 +119,13 @@ def collect(host: Host, ctx: Context) -> Facts:
     if https.get("error") is not None:
         return facts  # interception or an unreachable known host: no measurement is meaningful
     facts["rtt"] = summarize_rtt(
-        host.net_rtt(rtt_url, int(th["rtt_samples"]), float(th["rtt_spacing_ms"]), 3.0)
+        host.net_rtt(
+            rtt_url,
+            int(th["rtt_samples"]),
+            float(th["rtt_spacing_ms"]),
+            3.0,
+            float(th["rtt_budget_seconds"]),
+        )
     )
     budget = int(float(th["download_megabytes"]) * 1_000_000)
     if down_url:
