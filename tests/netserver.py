@@ -188,3 +188,58 @@ def serve(tls: LocalCA | None = None, host: str = "127.0.0.1") -> Iterator[Serve
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@dataclass
+class Proxy:
+    url: str
+    tunnels: Counter[str]
+
+
+@contextlib.contextmanager
+def connect_proxy() -> Iterator[Proxy]:
+    """An HTTP CONNECT proxy on 127.0.0.1 (what a company or an HTTPS_PROXY setting puts in
+    the way): it tunnels TLS to the requested local host and counts each tunnel's target."""
+    import select
+    import socket
+    import socketserver
+
+    tunnels: Counter[str] = Counter()
+
+    class Tunnel(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            line = self.rfile.readline().decode("latin-1").split()
+            while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                pass
+            if len(line) < 2 or line[0] != "CONNECT":
+                self.wfile.write(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
+                return
+            host, _, port = line[1].rpartition(":")
+            tunnels[line[1]] += 1
+            with socket.create_connection((host, int(port)), timeout=10) as upstream:
+                self.wfile.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                self.wfile.flush()
+                peers = {self.connection: upstream, upstream: self.connection}
+                while True:
+                    ready, _, _ = select.select(list(peers), [], [], 10)
+                    if not ready:
+                        return
+                    for sock in ready:
+                        data = sock.recv(65536)
+                        if not data:
+                            return
+                        peers[sock].sendall(data)
+
+    class Server(socketserver.ThreadingTCPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+
+    server = Server(("127.0.0.1", 0), Tunnel)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Proxy(f"http://localhost:{server.server_address[1]}", tunnels)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

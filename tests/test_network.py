@@ -466,3 +466,27 @@ def test_empty_namespace_is_offline_from_dns(tmp_path: Path) -> None:
     result = doc["results"][0] if "results" in doc else doc["checks"][0]
     assert (result["status"], result["code"]) == ("FAIL", "offline"), result
     assert result["facts"]["https"]["error"] == "dns"
+
+
+def test_an_upper_bound_only_decides_when_it_is_too_slow() -> None:
+    slow = {"mbps": 0.3, "bound": "at-most", "error": None}
+    fast = {"mbps": 9.0, "bound": "at-most", "error": None}
+    assert decide(upload=slow).code == "quality-unusable"
+    assert (decide(upload=fast).status, decide(upload=fast).code) == (
+        Status.UNKNOWN,
+        "measure-failed",
+    )
+
+
+def test_a_system_proxy_is_used_and_reported(site: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.netserver import connect_proxy
+
+    with connect_proxy() as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        monkeypatch.setenv("NO_PROXY", "")
+        https_only = targets(site.url, captive_portal_url=f"{site.url}/generate_204")
+        verdict, facts = run_network(https_only)
+    assert (verdict.status, verdict.code) == (Status.WARN, "proxy"), facts
+    assert facts["proxy"] == "http" and facts["upload"]["proxy"] == "http"
+    port = site.url.rsplit(":", 1)[1]
+    assert proxy.tunnels[f"localhost:{port}"] >= 4  # every request went through the tunnel

@@ -255,6 +255,8 @@ def _quality(facts: Mapping[str, Any], th: Mapping[str, Any]) -> tuple[list[Phra
         if mbps is None:
             continue
         ok, least = th[f"{direction}_ok_mbps"], th[f"{direction}_min_mbps"]
+        if answer.get("bound") == "at-most" and mbps >= ok:
+            continue  # an upper bound above the guideline says nothing
         if mbps < ok:
             problems.append(Phrase(direction, {f"{direction}_mbps": mbps, "limit_mbps": ok}))
             unusable = unusable or mbps < least
@@ -262,6 +264,11 @@ def _quality(facts: Mapping[str, Any], th: Mapping[str, Any]) -> tuple[list[Phra
     if low is not None and high > th["unstable_factor"] * (low + th["unstable_offset_ms"]):
         problems.append(Phrase("unstable"))
     return problems, unusable
+
+
+def _measured(answer: Mapping[str, Any]) -> bool:
+    """A rate to show as the line's speed: measured, not only bounded from above."""
+    return answer.get("mbps") is not None and answer.get("bound") != "at-most"
 
 
 def decide(facts: Facts, ctx: Context) -> Verdict:
@@ -304,7 +311,7 @@ def decide(facts: Facts, ctx: Context) -> Verdict:
         estimate = round(float(th["metered_estimate_mbps"]) * 60 * minutes / 8)
         return Verdict(Status.WARN, "metered", {"estimate_mb": estimate})
     rtt = facts.get("rtt", {})
-    missing = [d for d in ("download", "upload") if (facts.get(d) or {}).get("mbps") is None]
+    missing = [d for d in ("download", "upload") if not _measured(facts.get(d) or {})]
     if "median_ms" not in rtt or missing:
         errors = [str((facts.get(d) or {}).get("error") or "no-test-host") for d in missing]
         reason = ", ".join(f"{d}: {e}" for d, e in zip(missing, errors, strict=True))
