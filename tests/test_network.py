@@ -490,3 +490,11 @@ def test_a_system_proxy_is_used_and_reported(site: Any, monkeypatch: pytest.Monk
     assert facts["proxy"] == "http" and facts["upload"]["proxy"] == "http"
     port = site.url.rsplit(":", 1)[1]
     assert proxy.tunnels[f"localhost:{port}"] >= 4  # every request went through the tunnel
+
+
+def test_netsh_that_fails_is_unknown_not_wired() -> None:
+    failed = _link("windows", {"cmd:netsh wlan show interfaces": _cmd("", rc=1)})
+    assert failed["link"] == "unknown"
+    assert decide(link=failed).code == "wifi-unknown"
+    disconnected = _link("windows", {"cmd:netsh wlan show interfaces": _cmd("", rc=0)})
+    assert disconnected["link"] == "not-wifi"

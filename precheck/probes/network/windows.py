@@ -14,8 +14,12 @@ def read_link(host: Host) -> dict[str, Any]:
     except HostError as exc:
         return {"link": "unknown", "source": "netsh", "error": exc.reason, "detail": exc.detail}
     wifi = parse_netsh_wlan(result.stdout)
+    if not wifi["connected"] and result.rc != 0:
+        # netsh refused (the WLAN service stopped, or Windows 11's Location gate): its reason is
+        # in the display language, so it is not read, and "not Wi-Fi" cannot be concluded.
+        detail = f"netsh wlan exited with {result.rc}"
+        return {"link": "unknown", "source": "netsh", "error": "failed", "detail": detail}
     if not wifi["connected"]:
-        # No wireless interface, the WLAN service stopped, or Wi-Fi not connected: the link in
-        # use (if any) is not Wi-Fi. netsh prints this in the display language, so no text is read.
+        # No wireless interface or Wi-Fi not connected: the link in use (if any) is not Wi-Fi.
         return {"link": "not-wifi", "source": "netsh"}
     return {"link": "wifi", "source": "netsh", **wifi}
