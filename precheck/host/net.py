@@ -279,10 +279,39 @@ def _rate(started: float, end: float, total: int, mark: tuple[float, int] | None
     }
 
 
+SEND_BUFFER = 64 << 10
+
+
+def _small_send_buffer(session: Any) -> None:
+    """A small socket send buffer for the upload, so writing blocks at the line's pace: with
+    the default (autotuned to megabytes) the whole body vanishes into the kernel at once and
+    the count of bytes written says nothing about the bytes sent."""
+    import requests.adapters
+    from urllib3.connection import HTTPConnection
+
+    options = [
+        *HTTPConnection.default_socket_options,
+        (socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER),
+    ]
+
+    class Adapter(requests.adapters.HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["socket_options"] = options
+            super().init_poolmanager(*args, **kwargs)
+
+        def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
+            kwargs["socket_options"] = options
+            return super().proxy_manager_for(*args, **kwargs)
+
+    for prefix in ("https://", "http://"):
+        session.mount(prefix, Adapter())
+
+
 def upload(url: str, seconds: float, max_bytes: int) -> dict[str, Any]:
     """POST up to `max_bytes` of zeros, stopping the body after `seconds`; the rate is the bytes
     the connection took over the time it took them (the reply must not be a server error)."""
     session = _session()
+    _small_send_buffer(session)
     sent = 0
     started = time.perf_counter()
     block = bytes(READ_CHUNK)
