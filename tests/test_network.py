@@ -450,6 +450,17 @@ def test_kernel_throttle_in_a_namespace(ca: LocalCA, rate: str, status: str) -> 
         assert result["facts"]["download"]["mbps"] < 2.5
 
 
+def test_real_packet_loss_in_a_namespace_makes_the_line_unusable(ca: LocalCA) -> None:
+    """nftables drops every 10th packet on the namespace's loopback: TCP recovers each loss
+    after a retransmission timeout (200 ms or more), which the round trips show as jitter."""
+    need(ROOT and shutil.which("nft") is not None, "needs root, unshare and nftables")
+    result = _in_namespace(ca, "--drop-every", "10")
+    assert (result["status"], result["code"]) == ("FAIL", "quality-unusable"), result
+    assert {"jitter", "unstable", "loss"} & set(result["problems"]), result
+    rtt = result["facts"]["rtt"]
+    assert rtt["max_ms"] >= 200 or rtt["failed"], rtt  # a retransmission timeout, or a lost one
+
+
 def test_empty_namespace_is_offline_from_dns(tmp_path: Path) -> None:
     """No route at all: the names (.invalid, never a public name) fail at once."""
     need(ROOT, "needs root and unshare for a private network namespace")
