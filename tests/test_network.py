@@ -397,6 +397,18 @@ def test_office_page_unreachable_warns(site: Any) -> None:
     assert (verdict.status, verdict.code) == (Status.WARN, "page-unreachable")
 
 
+def test_the_terms_page_of_the_profile_is_an_office_page(site: Any) -> None:
+    context = ctx(targets(site.url), rtt_samples=3, throughput_seconds=0.5)
+    terms = f"{site.url}/terms-missing"
+    context = Context(
+        context.thresholds, context.tables, {**context.profile, "contact": {"terms_url": terms}}
+    )
+    facts = network.collect(LiveHost(), context)
+    assert terms in facts["pages"] and facts["pages"][terms]["status"] == 404
+    verdict = network.decide(facts, context)
+    assert (verdict.code, verdict.params["url"]) == ("page-unreachable", terms)
+
+
 def test_a_replay_decides_the_same(site: Any) -> None:
     recording = RecordingHost()
     first, _ = run_network(targets(site.url, rtt_url=f"{site.url}/generate_204?ms=150"), recording)

@@ -82,7 +82,8 @@ def collect(host: Host, ctx: Context) -> Facts:
     down_url = str(settings.get("download_url", ""))
     up_url = str(settings.get("upload_url", ""))
     second_url = str(settings.get("second_probe_url", ""))
-    pages = [str(p) for p in settings.get("pages", []) if p]
+    terms = ctx.profile.get("contact", {}).get("terms_url") if ctx.profile else None
+    pages = [str(p) for p in [*settings.get("pages", []), terms] if p]
     facts["targets"] = {
         "captive": captive_url,
         "second": second_url or None,
