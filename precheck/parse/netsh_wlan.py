@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from precheck.parse.wifi import MAX_LINES, WifiLink, bound, not_connected
+from precheck.parse.wifi import MAX_LINES, MAX_VALUE, WifiLink, bound, not_connected
 
 _RADIO = re.compile(r"^802\.11\w*$")
 _CIPHERS = ("CCMP", "GCMP", "TKIP", "BIP")
@@ -25,7 +25,7 @@ def _pairs(text: str) -> list[tuple[str, str]]:
     for raw in text.splitlines()[:MAX_LINES]:
         key, sep, value = raw.partition(":")
         if sep:
-            pairs.append((key.strip()[:MAX_LINES], value.strip()))
+            pairs.append((key.strip()[:MAX_VALUE], value.strip()[:MAX_VALUE]))
     return pairs
 
 
