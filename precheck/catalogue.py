@@ -287,6 +287,10 @@ _TABLE_ROWS: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
         ("ports[]", {"port": "int", "proto": "tcp|udp", "name": "str",
                      "category": "file-sharing|remote-access|database", "source": "str"}),
     ),
+    "meeting-app": (
+        ("apps[]", {"id": "str", "name": "str", "platforms": "list", "source": "str",
+                    **_IDENTIFIERS}),
+    ),
     "wifi-free-japan": (
         ("ssids[]", {"ssid": "str", "operator": "str", "security": "str",
                      "status": "active|ended|unknown", "verified": "bool", "source": "str"}),

@@ -75,6 +75,40 @@ def sample(relative: str) -> str:
     return rest
 
 
+CLOSED_PORT_URL = "http://localhost:1/"
+"""Nothing listens on port 1 of this machine: a request there is refused at once."""
+
+
+def local_profile_text() -> str:
+    """The built-in office profile with every URL replaced by CLOSED_PORT_URL.
+
+    Every test, and every `precheck` process a test starts, reads this as the default profile
+    (PRECHECK_PROFILE), so a full `precheck run` in a test never sends a request or a DNS
+    lookup off this machine: the network check finds "offline" in well under a second.
+    """
+    import re
+
+    from precheck.resources import shipped_dir
+
+    text = (shipped_dir("checks") / "profiles" / "hellowork-tonami.toml").read_text("utf-8")
+    return re.sub(r'"https?://[^"]*"', f'"{CLOSED_PORT_URL}"', text)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def local_profile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Session-wide, so even module- and session-scoped fixtures that run `precheck` (set up
+    before any function-scoped fixture) read the local profile."""
+    path = tmp_path_factory.mktemp("profile") / "hellowork-tonami-local.toml"
+    path.write_text(local_profile_text(), encoding="utf-8")
+    before = os.environ.get("PRECHECK_PROFILE")
+    os.environ["PRECHECK_PROFILE"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("PRECHECK_PROFILE", None)
+    else:
+        os.environ["PRECHECK_PROFILE"] = before
+
+
 @pytest.fixture(autouse=True)
 def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test writes keys, reports and office data into its own temporary folders."""

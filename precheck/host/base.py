@@ -318,6 +318,51 @@ class Host(ABC):
         )
         return value
 
+    # -- the network (key prefix net:, producers in host/net.py) --------------------------------
+
+    def net_dns(self, host: str, timeout: float = 3.0) -> dict[str, Any]:
+        """Whether a name resolves (`resolved`, `ms`, `error`): the addresses are never kept."""
+        from precheck.host import net
+
+        value: dict[str, Any] = self.ask(f"net:dns:{host}", lambda: net.resolve(host, timeout))
+        return value
+
+    def net_fetch(self, url: str, timeout: float = 5.0) -> dict[str, Any]:
+        """One HTTP(S) request without following redirects: status, time, body head or error."""
+        from precheck.host import net
+
+        value: dict[str, Any] = self.ask(f"net:https:{url}", lambda: net.fetch(url, timeout))
+        return value
+
+    def net_rtt(
+        self, url: str, count: int, spacing_ms: float, timeout: float, budget: float
+    ) -> dict[str, Any]:
+        """Round-trip samples of small requests on one connection (None for a failed one)."""
+        from precheck.host import net
+
+        value: dict[str, Any] = self.ask(
+            f"net:rtt:{url}", lambda: net.rtt(url, count, spacing_ms, timeout, budget)
+        )
+        return value
+
+    def net_download(
+        self, url: str, seconds: float, warmup: float, max_bytes: int
+    ) -> dict[str, Any]:
+        from precheck.host import net
+
+        value: dict[str, Any] = self.ask(
+            f"net:throughput:down:{url}", lambda: net.download(url, seconds, warmup, max_bytes)
+        )
+        return value
+
+    def net_upload(self, url: str, seconds: float, max_bytes: int) -> dict[str, Any]:
+        from precheck.host import net
+
+        value: dict[str, Any] = self.ask(
+            f"net:throughput:up:{url}", lambda: net.upload(url, seconds, max_bytes)
+        )
+        return value
+
 
 class _PrivateView(Host):
     """Shares its host's cache and single-flight, but its answers never reach a bundle."""

@@ -227,6 +227,14 @@ def _is_device(v: Any) -> bool:
     )
 
 
+def _is_flat(v: Any) -> bool:
+    """Numbers, short strings, booleans and nulls only: what every net: answer may hold."""
+    return isinstance(v, dict) and all(
+        x is None or isinstance(x, (bool, int, float)) or (isinstance(x, str) and len(x) <= 300)
+        for x in v.values()
+    )
+
+
 SHAPES: dict[str, Callable[[Any], bool]] = {
     "cmd:": lambda v: (
         isinstance(v, dict)
@@ -262,6 +270,15 @@ SHAPES: dict[str, Callable[[Any], bool]] = {
     "sys:device": lambda v: _is_device(v),
     "sys:cpu-model": lambda v: v is None or isinstance(v, str),
     "ps:batch": lambda v: isinstance(v, dict),
+    "net:dns:": lambda v: isinstance(v, dict) and isinstance(v.get("resolved"), bool),
+    "net:https:": lambda v: _is_flat(v) and "status" in v and "error" in v,
+    "net:rtt:": lambda v: (
+        isinstance(v, dict)
+        and isinstance(v.get("samples_ms"), list)
+        and all(x is None or isinstance(x, (int, float)) for x in v["samples_ms"])
+    ),
+    "net:throughput:": lambda v: _is_flat(v) and "mbps" in v,
+    "net:link": lambda v: _is_flat(v) and isinstance(v.get("link"), str),
     "inv:software": lambda v: _inventory_shape(v),
     "camera:list": lambda v: (
         isinstance(v, list)

@@ -20,6 +20,8 @@ from precheck.model import Facts, Verdict
 PROBES: dict[str, str] = {
     "os-support": "precheck.probes.os_support",
     "load": "precheck.probes.load",
+    "network": "precheck.probes.network",
+    "meeting-app": "precheck.probes.meeting_app",
     "file-sharing": "precheck.probes.file_sharing",
     "recording": "precheck.probes.recording",
     "camera": "precheck.probes.camera",
