@@ -44,10 +44,7 @@ def run_precheck(
     `lang` sets PRECHECK_LANG (None leaves the language to LANG/LC_* in `env`); NO_COLOR is
     dropped so a test that wants it says so in `env`. Output is never a terminal here.
     """
-    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "PRECHECK_LANG")}
-    if lang is not None:
-        full_env["PRECHECK_LANG"] = lang
-    full_env.update(env or {})
+    full_env = precheck_env(lang, env)
     return subprocess.run(
         [sys.executable, "-m", "precheck", *map(str, args)],
         input=stdin.decode("utf-8") if isinstance(stdin, bytes) else stdin,
@@ -58,6 +55,15 @@ def run_precheck(
         cwd=cwd,
         check=False,
     )
+
+
+def precheck_env(lang: str | None = "en", env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a `precheck` child process (run_precheck's, and the app's tests')."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "PRECHECK_LANG")}
+    if lang is not None:
+        full_env["PRECHECK_LANG"] = lang
+    full_env.update(env or {})
+    return full_env
 
 
 def sample(relative: str) -> str:
