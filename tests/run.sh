@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 SYSTEM_PACKAGES=(
   # report, booking, office service, dashboard pages
   iproute2 libgl1 libglib2.0-0 mpack postgresql chromium chromium-driver fonts-noto-cjk
+  # the app page's accessibility test runs axe-core, installed with npm
+  npm
   # firewall and antivirus: real rulesets in a private network namespace, real ClamAV
   nftables ufw iptables firewalld clamav clamav-daemon
   # file-sharing: real P2P clients from Debian
@@ -35,6 +37,13 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev,office]'
+
+# axe-core (the accessibility rules the app's page is tested against) from the npm registry, into
+# a git-ignored folder; a fixed version so a new rule never fails an unchanged page by surprise.
+AXE_VERSION=4.14.1
+if command -v npm >/dev/null && ! grep -qs "\"version\": \"$AXE_VERSION\"" tests/.node/node_modules/axe-core/package.json; then
+  npm install -q --prefix tests/.node --no-save --no-audit --no-fund --no-package-lock "axe-core@$AXE_VERSION"
+fi
 
 .venv/bin/ruff check precheck tests bench
 .venv/bin/ruff format --check precheck tests bench

@@ -81,10 +81,10 @@ class Lifetime:
         self.bye_at = now
 
     def stop_reason(self, now: float) -> str | None:
-        if self.last_beat is None:
-            return "never-opened" if now - self.started > self.first_visit else None
         if self.bye_at is not None and now - self.bye_at > self.goodbye:
             return "closed"
+        if self.last_beat is None:
+            return "never-opened" if now - self.started > self.first_visit else None
         if now - self.last_beat > self.heartbeat:
             return "no-heartbeat"
         if now - (self.last_action or self.started) > self.idle:
