@@ -7,8 +7,6 @@ cd "$(dirname "$0")/.."
 SYSTEM_PACKAGES=(
   # report, booking, office service, dashboard pages
   iproute2 libgl1 libglib2.0-0 mpack postgresql chromium chromium-driver fonts-noto-cjk
-  # the app page's accessibility test runs axe-core, installed with npm
-  npm
   # firewall and antivirus: real rulesets in a private network namespace, real ClamAV
   nftables ufw iptables firewalld clamav clamav-daemon
   # file-sharing: real P2P clients from Debian
@@ -40,7 +38,11 @@ fi
 
 # axe-core (the accessibility rules the app's page is tested against) from the npm registry, into
 # a git-ignored folder; a fixed version so a new rule never fails an unchanged page by surprise.
+# npm comes with a NodeSource nodejs where one is installed, else from Debian's npm package.
 AXE_VERSION=4.14.1
+if ! command -v npm >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm
+fi
 if command -v npm >/dev/null && ! grep -qs "\"version\": \"$AXE_VERSION\"" tests/.node/node_modules/axe-core/package.json; then
   npm install -q --prefix tests/.node --no-save --no-audit --no-fund --no-package-lock "axe-core@$AXE_VERSION"
 fi

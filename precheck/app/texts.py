@@ -28,6 +28,7 @@ SHARED = [
             "private_room",
         )
     ),
+    "booking.cli.label.slots",
     "booking.cli.errors",
     "booking.cli.warnings",
     "booking.cli.intro",
