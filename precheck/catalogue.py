@@ -62,7 +62,12 @@ class CheckSpec:
         """The fix for `code` on `system`, falling back to the check's text for any system."""
         per_os = self.remediation.get(code)
         if per_os is None:
-            return None
+            # the runner's generic UNKNOWN codes get the common next step unless the check has
+            # one of its own (precheck/messages/core.toml [next.*])
+            generic = _ui().get("next", {}).get(code)
+            if not isinstance(generic, dict):
+                return None
+            return _fill(Text(ja=generic["ja"], en=generic["en"]), self._phrases(params))
         template = per_os.get(system) or per_os.get("any")
         return _fill(template, self._phrases(params)) if template else None
 

@@ -78,8 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         import traceback
 
         print(
-            f"precheck の内部エラーです。ヘルプデスクにお知らせください。\n"
-            f"precheck hit an internal error; please tell the helpdesk: "
+            f"precheck の内部エラーです。ハローワークに次の内容をお伝えください。\n"
+            f"precheck hit an internal error; please tell the Hello Work office when you call: "
             f"{type(exc).__name__}: {exc}",
             file=sys.stderr,
         )

@@ -200,13 +200,9 @@ class Session:
 
     def contact(self) -> str:
         """The office and its phone (or where to find it): shown wherever the page says to call."""
-        from precheck.booking.rules import phone_text
+        from precheck.profile import office_contact
 
-        return ui_text(
-            "app.contact",
-            office=self.profile["name"][self.lang],
-            phone=phone_text(self.profile).get(self.lang),
-        ).get(self.lang)
+        return ui_text("app.contact", contact=office_contact(self.profile)).get(self.lang)
 
     # -- report -----------------------------------------------------------------------------
 

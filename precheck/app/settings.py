@@ -23,7 +23,7 @@ class Target:
 
 
 _WINDOWS = {
-    # https://learn.microsoft.com/windows/apps/develop/launch/launch-settings-app
+    # https://learn.microsoft.com/en-us/windows/apps/develop/launch/launch-settings
     # (ms-settings: URIs: windowsdefender, windowsupdate, privacy-webcam, privacy-microphone,
     # appsfeatures, dateandtime)
     "security": Target(uri="ms-settings:windowsdefender"),

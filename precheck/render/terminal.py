@@ -85,8 +85,12 @@ def format_result(result: CheckResult, lang: str, colour: bool) -> str:
     lines = [f"{head}  {result.title.get(lang)} [{result.id}]"]
     lines += wrap(result.summary.get(lang), 78, "    ", "    ")
     if result.remediation is not None:
+        # numbered steps come as lines: each is wrapped on its own, under the arrow
         fix = ui_text("fix").get(lang)
-        lines += wrap(f"{fix}: {result.remediation.get(lang)}", 78, "    → ", "      ")
+        steps = result.remediation.get(lang).split("\n")
+        lines += wrap(f"{fix}: {steps[0]}", 78, "    → ", "      ")
+        for step in steps[1:]:
+            lines += wrap(step, 78, "      ", "         ")
     return "\n".join(lines)
 
 
