@@ -47,7 +47,7 @@ def start_app(tmp_path: Path, lang: str) -> tuple[subprocess.Popen[str], str]:
     opener.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" > {part} && mv {part} {handed}\n')
     opener.chmod(0o755)
     env = precheck_env(
-        lang=None,
+        lang=lang,
         env={
             "BROWSER": str(opener),
             # no default mail or calendar program can exist in these folders: nothing launches
@@ -55,8 +55,11 @@ def start_app(tmp_path: Path, lang: str) -> tuple[subprocess.Popen[str], str]:
             "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
         },
     )
+    # Japanese: as a double-click starts it (no arguments; the language from the environment);
+    # English: the subcommand with its option
+    args = [] if lang == "ja" else ["app", "--lang", lang]
     process = subprocess.Popen(
-        [sys.executable, "-m", "precheck", "app", "--lang", lang],
+        [sys.executable, "-m", "precheck", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -163,6 +166,22 @@ def test_check_and_book_in_a_real_window(lang: str, display: str, tmp_path: Path
                 WebDriverWait(driver, 30).until(
                     lambda d: d.find_element(By.ID, "checks-h").text == heading
                 )
+
+            again = driver.find_elements(By.CSS_SELECTOR, "button[data-again]")
+            if again:  # check one item again: its result comes back, the others stay
+                runs = int(driver.find_element(By.ID, "items").get_attribute("data-runs"))
+                again[0].click()
+                WebDriverWait(driver, WAIT).until(
+                    lambda d: (
+                        d.find_element(By.ID, "items").get_attribute("data-runs") == str(runs + 1)
+                        and d.find_element(By.ID, "overall").is_displayed()
+                    )
+                )
+                assert len(driver.find_elements(By.CSS_SELECTOR, "#items li.item")) == len(
+                    catalogue.checks
+                )
+            else:
+                assert all(symbol in "✓-" for symbol in (i.text[0] for i in items))
 
             driver.find_element(By.ID, "save").click()
             saved = wait_for(driver, "report-lines")

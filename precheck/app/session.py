@@ -72,6 +72,8 @@ class Session:
         self._system = ""
         self._host: Host | None = None
         self._report: dict[str, Any] | None = None
+        self._runs = 0
+        """Runs finished so far (all checks or one again): the page and tests see a new result."""
 
     # -- language ---------------------------------------------------------------------------
 
@@ -129,6 +131,7 @@ class Session:
             run = None
         with self._lock:
             self._running.clear()
+            self._runs += 1
             if run is not None:
                 self._system = run.system
                 self._host = host
@@ -159,6 +162,7 @@ class Session:
             results = dict(self._results)
             system = self._system
             report = self._report
+            runs = self._runs
         items = []
         for spec in self.catalogue.ordered():
             result = results.get(spec.id)
@@ -190,6 +194,7 @@ class Session:
             "lang": lang,
             "office": self.profile["name"][lang],
             "done": len(done),
+            "runs": runs,
             "total": len(items),
             "items": items,
             "overall": verdict,
@@ -246,6 +251,7 @@ class Session:
         from precheck.booking import draft
         from precheck.booking import rules as booking_rules
         from precheck.booking.mail import describe_slot
+        from precheck.profile import office_contact
 
         values = draft.load_draft()
         slots = list(values.get("slots") or [])
@@ -268,6 +274,11 @@ class Session:
             },
             "suggestions": suggestions,
             "consent": self._consent_lines(),
+            "intro": ui_text(
+                "booking.cli.intro",
+                office=self.profile["name"][self.lang],
+                contact=office_contact(self.profile),
+            ).get(self.lang),
             "contact": self.contact(),
         }
 

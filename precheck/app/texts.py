@@ -31,7 +31,6 @@ SHARED = [
     "booking.cli.label.slots",
     "booking.cli.errors",
     "booking.cli.warnings",
-    "booking.cli.intro",
     "booking.consent.ask",
 ]
 """Keys outside `app.` that the page shows."""

@@ -132,6 +132,7 @@ def hand_off(
     from precheck.booking import rules as booking_rules
     from precheck.fsutil import write_atomic
     from precheck.paths import reports_dir
+    from precheck.profile import office_contact
 
     profile = dict(profile)
     lang = say.lang
@@ -160,6 +161,7 @@ def hand_off(
             choice=index,
             slot=mail.describe_slot(slot, profile, lang),
             deadline=limits.email_by.strftime("%Y-%m-%d %H:%M"),
+            contact=office_contact(profile),
         )
     say.say("booking.done.verdict", verdict=mail.verdict_text(report).get(lang))
     address = to or str(profile.get("contact", {}).get("booking_email", ""))

@@ -186,9 +186,14 @@ def _steps(
     from precheck.booking.form import FIELDS, validate_form
     from precheck.booking.service import HandOffOptions, hand_off, report_for
     from precheck.fsutil import WriteError
+    from precheck.profile import office_contact
 
     if console.interactive:
-        console.say("booking.cli.intro", office=profile["name"][console.lang])
+        console.say(
+            "booking.cli.intro",
+            office=profile["name"][console.lang],
+            contact=office_contact(profile),
+        )
         _ask_fields(console, profile, values, [k for k in FIELDS if k not in _given_keys(given)])
 
     while True:

@@ -50,7 +50,6 @@ function applyTexts() {
   for (const node of document.querySelectorAll("[data-t]")) {
     node.textContent = fill(T[node.dataset.t]);
   }
-  $("book-intro").textContent = fill(T["booking.cli.intro"]);
   $("preview-img").alt = T["app.preview.alt"];
 }
 
@@ -97,8 +96,10 @@ function renderChecks() {
     overall.textContent = state.overall.text;
   }
   $("items").replaceChildren(...state.items.map((item) => renderItem(item, running)));
+  $("items").dataset.runs = String(state.runs);
   $("actions").hidden = running;
   $("preview").hidden = !state.preview;
+  if (state.preview) startPreview();
   $("checks-contact").textContent = state.contact;
   const report = state.report;
   $("report").hidden = !report;
@@ -107,6 +108,26 @@ function renderChecks() {
     $("open-report").hidden = !report.ok;
   }
   show("checks");
+}
+
+// The camera preview: one frame a second from /api/preview, only while it is shown. Frames live
+// in the <img> alone (the server sends them with no-store and keeps none).
+let previewTimer = null;
+
+function startPreview() {
+  if (previewTimer) return;
+  const img = $("preview-img");
+  const next = () => {
+    if ($("preview").hidden || screen !== "checks") {
+      clearInterval(previewTimer);
+      previewTimer = null;
+      return;
+    }
+    img.src = "/api/preview?frame=" + Date.now();
+  };
+  img.addEventListener("error", () => { $("preview").hidden = true; });
+  next();
+  previewTimer = setInterval(next, 1000);
 }
 
 function renderItem(item, running) {
@@ -197,6 +218,7 @@ async function openBooking() {
     return el("li", {}, button);
   }));
   $("consent-lines").textContent = data.consent.join("\n");
+  $("book-intro").textContent = data.intro;
   $("book-contact").textContent = data.contact;
   $("book-contact").hidden = false;
   showErrors([]);
