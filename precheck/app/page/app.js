@@ -143,7 +143,7 @@ function renderItem(item, running) {
     el("p", { class: "kind" }, item.required ? T["app.result.required"] : T["app.result.advisory"]),
     el("p", {}, item.summary));
   if (item.remediation) {
-    node.append(el("h4", {}, T["app.result.steps"]), el("p", { class: "steps" }, item.remediation));
+    node.append(el("h4", {}, T["fix"]), el("p", { class: "steps" }, item.remediation));
   }
   const buttons = el("div", { class: "item-actions" });
   if (item.settings) {
