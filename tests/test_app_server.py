@@ -24,6 +24,7 @@ from precheck.app.texts import page_texts
 from precheck.catalogue import load_catalogue
 from precheck.host import LiveHost
 from precheck.profile import load_profile
+from tests.conftest import run_precheck
 
 
 @pytest.fixture
@@ -237,3 +238,11 @@ def test_page_has_no_inline_script_or_style() -> None:
     html = (PAGE_DIR / "index.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "style=" not in html and "onclick" not in html
     assert Path(PAGE_DIR / "app.js").exists() and Path(PAGE_DIR / "app.css").exists()
+
+
+@pytest.mark.parametrize("minutes", ["0", "-1", "100000", "soon"])
+def test_bad_idle_minutes_is_a_usage_error(minutes: str) -> None:
+    result = run_precheck("app", "--no-browser", "--idle-minutes", minutes)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stdout == "", "no server was started"

@@ -72,14 +72,23 @@ def execute(args: argparse.Namespace) -> int:
     stopped = threading.Event()
     watcher = threading.Thread(target=server.watch, args=(stopped,), daemon=True)
     watcher.start()
+    # Serve before opening the browser: a console browser (w3m, lynx) that webbrowser may pick
+    # on a machine without a desktop holds this thread until it exits, and must get its page.
+    serving = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="app-http", daemon=True
+    )
+    serving.start()
     url = server.start_url
     opened = False if args.no_browser else webbrowser.open(url, new=1)
     key = "app.cli.opened" if opened else "app.cli.no-browser"
     print(ui_text(key, url=url).get(lang), flush=True)
     try:
-        server.serve_forever(poll_interval=0.2)
+        while serving.is_alive():
+            serving.join(0.5)  # short waits keep Ctrl+C working on the main thread
     finally:
         stopped.set()
+        if serving.is_alive():
+            server.shutdown()
         server.server_close()
     if server.stop_reason is not None:
         print(ui_text(f"app.cli.stopped.{server.stop_reason}").get(lang), flush=True)

@@ -87,8 +87,10 @@ function renderStart() {
 function renderChecks() {
   const running = state.phase === "running";
   $("checks-h").textContent = running ? T["app.running.heading"] : T["app.result.heading"];
-  $("progress").textContent = T["app.running.progress"]
+  // set only when it changes: a live region re-announces every write to a screen reader
+  const progress = T["app.running.progress"]
     .replace("{done}", state.done).replace("{total}", state.total);
+  if ($("progress").textContent !== progress) $("progress").textContent = progress;
   const overall = $("overall");
   overall.hidden = !state.overall;
   if (state.overall) {
