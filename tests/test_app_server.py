@@ -172,12 +172,23 @@ def test_lifetime_stops_when_the_page_is_gone() -> None:
     assert life.stop_reason(121) == "never-opened"
     life.action(10)
     assert life.stop_reason(100) is None
-    life.bye(100)
+    life.bye(100, "first")
     assert life.stop_reason(104) is None
-    life.beat(104)  # a reload: the new page beats within the grace
+    life.beat(104, "reloaded")  # a reload: the new page beats within the grace
     assert life.stop_reason(200) is None
-    life.bye(200)
+    life.bye(200, "reloaded")
     assert life.stop_reason(206) == "closed"
+
+
+def test_a_late_beat_from_the_closed_page_does_not_keep_the_app() -> None:
+    life = Lifetime(started=0.0, goodbye=5)
+    life.beat(1, "page-a")
+    life.bye(10, "page-a")
+    life.beat(10.2, "page-a")  # sent before the goodbye, arrived after it
+    assert life.stop_reason(16) == "closed"
+    life.bye(20, "page-a")
+    life.beat(21, "page-b")  # a reload is another page
+    assert life.stop_reason(30) is None
 
 
 def test_lifetime_stops_without_heartbeat_or_action() -> None:

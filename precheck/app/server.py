@@ -68,17 +68,22 @@ class Lifetime:
     last_beat: float | None = None
     last_action: float | None = None
     bye_at: float | None = None
+    bye_page: str = ""
 
-    def beat(self, now: float) -> None:
+    def beat(self, now: float, page: str = "") -> None:
+        """A page is open. Only another page (a reload) cancels a goodbye: a beat the closed page
+        sent just before it said goodbye may arrive after it."""
         self.last_beat = now
-        self.bye_at = None
+        if self.bye_at is not None and page != self.bye_page:
+            self.bye_at = None
 
     def action(self, now: float) -> None:
-        self.beat(now)
+        self.last_beat = now
         self.last_action = now
 
-    def bye(self, now: float) -> None:
+    def bye(self, now: float, page: str = "") -> None:
         self.bye_at = now
+        self.bye_page = page
 
     def stop_reason(self, now: float) -> str | None:
         if self.bye_at is not None and now - self.bye_at > self.goodbye:
@@ -267,12 +272,13 @@ class Handler(BaseHTTPRequestHandler):
         lifetime = self.server.lifetime
         session = self.server.session
         path = urlsplit(self.path).path
+        page = str(data.get("page", ""))[:64]
         if path == "/api/beat":
-            lifetime.beat(now)
+            lifetime.beat(now, page)
             self._json({"ok": True})
             return
         if path == "/api/bye":
-            lifetime.bye(now)
+            lifetime.bye(now, page)
             self._json({"ok": True})
             return
         lifetime.action(now)

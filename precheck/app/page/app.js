@@ -6,6 +6,8 @@ let state = null;
 let screen = "";
 let polling = null;
 let gone = false;
+// this page's own id: a late heartbeat from a closed page must not cancel its goodbye
+const PAGE = Math.random().toString(36).slice(2) + Date.now().toString(36);
 
 const $ = (id) => document.getElementById(id);
 
@@ -338,19 +340,19 @@ function wire() {
     });
   }
   // Alive while the page is open; the server stops when the beats end or the page says bye.
-  setInterval(() => call("/api/beat", {}).catch(() => {}), 20000);
+  setInterval(() => call("/api/beat", { page: PAGE }).catch(() => {}), 20000);
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") call("/api/beat", {}).catch(() => {});
+    if (document.visibilityState === "visible") call("/api/beat", { page: PAGE }).catch(() => {});
   });
   window.addEventListener("pagehide", () => {
     fetch("/api/bye", { method: "POST", keepalive: true,
-      headers: { "Content-Type": "application/json" }, body: "{}" });
+      headers: { "Content-Type": "application/json" }, body: JSON.stringify({ page: PAGE }) });
   });
 }
 
 async function main() {
   wire();
-  await call("/api/beat", {});
+  await call("/api/beat", { page: PAGE });
   await loadTexts();
   state = await call("/api/state");
   applyTexts();
