@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from precheck.messages import fill, read_toml, ui_text
+from precheck.messages import fill, read_toml, ui_template, ui_text
 from precheck.model import Phrase, Status, Text
 from precheck.resources import shipped_dir
 
@@ -62,7 +62,10 @@ class CheckSpec:
         """The fix for `code` on `system`, falling back to the check's text for any system."""
         per_os = self.remediation.get(code)
         if per_os is None:
-            return None
+            # the runner's generic UNKNOWN codes get the common next step unless the check has
+            # one of its own (precheck/messages/core.toml [next.*])
+            generic = ui_template(f"next.{code}")
+            return None if generic is None else fill(generic, self._phrases(params))
         template = per_os.get(system) or per_os.get("any")
         return fill(template, self._phrases(params)) if template else None
 

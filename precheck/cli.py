@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "book": "precheck.commands.book",
     "outbox": "precheck.commands.outbox",
     "office": "precheck.commands.office",
+    "app": "precheck.commands.app",
 }
 """Subcommand name -> module with `HELP`, `configure(parser)` and `execute(args) -> int`."""
 
@@ -113,8 +114,10 @@ def _main(argv: Sequence[str] | None) -> int:
     if args_list in (["--version"], ["-V"]):
         print(f"precheck {__version__}")
         return exitcodes.READY
-    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
-        args_list = ["run", *args_list]  # a double-click or `precheck --json` means a check
+    if not args_list:
+        args_list = ["app"]  # a double-click opens the window; any argument keeps the CLI
+    elif args_list[0].startswith("-") and args_list[0] not in ("-h", "--help"):
+        args_list = ["run", *args_list]  # `precheck --json` means a check
     args = build_parser().parse_args(args_list)
     module = importlib.import_module(COMMANDS[args.command])
     # The handlers' two sentences stay here, not in precheck/messages: they must print even when
@@ -132,8 +135,8 @@ def _main(argv: Sequence[str] | None) -> int:
         import traceback
 
         print(
-            f"precheck の内部エラーです。ヘルプデスクにお知らせください。\n"
-            f"precheck hit an internal error; please tell the helpdesk: "
+            f"precheck の内部エラーです。ハローワークに次の内容をお伝えください。\n"
+            f"precheck hit an internal error; please tell the Hello Work office when you call: "
             f"{type(exc).__name__}: {exc}",
             file=sys.stderr,
         )

@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from precheck.catalogue import CatalogueError
+from precheck.model import Text
 from precheck.resources import shipped_dir
 
 DEFAULT_PROFILE = "hellowork-tonami"
@@ -148,3 +150,20 @@ def _booking_problem(data: dict[str, Any]) -> str | None:
         if url and not re.match(r"^https://[^/\s]+", url):
             return f"field '{name}' must be an https:// address (plain http is not accepted)"
     return None
+
+
+def office_contact(profile: Mapping[str, Any] | None) -> Text:
+    """The office and its phone number, for every text that tells the person to call.
+
+    The phone comes from the profile only (never invented); without one, the text says where it
+    is published. Filled into check texts as {contact} (runner) and shown by the app.
+    """
+    from precheck.messages import ui_text
+
+    profile = profile or {}
+    name = profile.get("name") or {}
+    office = Text(ja=str(name.get("ja", "ハローワーク")), en=str(name.get("en", "Hello Work")))
+    phone = str((profile.get("contact") or {}).get("phone", ""))
+    if phone:
+        return ui_text("contact.with-phone", office=office, phone=phone)
+    return ui_text("contact.no-phone", office=office)

@@ -18,8 +18,9 @@ from typing import Any, cast
 
 from precheck.catalogue import Catalogue, CheckSpec
 from precheck.host import EvidenceError, Host, HostError
-from precheck.model import CheckResult, Facts, Status, Verdict, overall
+from precheck.model import CheckResult, Facts, Status, Text, Verdict, overall
 from precheck.probes import PROBES, Context, ProbeModule
+from precheck.profile import office_contact
 
 
 @dataclass(frozen=True)
@@ -41,20 +42,27 @@ class RunResult:
 
 
 def _result(
-    spec: CheckSpec, system: str, verdict: Verdict, facts: Facts, started: float
+    spec: CheckSpec,
+    system: str,
+    verdict: Verdict,
+    facts: Facts,
+    started: float,
+    contact: Text | None = None,
 ) -> CheckResult:
     status = verdict.status
+    # every text may name the office to call: {contact} (the office and its phone, profile)
+    params = {"contact": contact, **verdict.params} if contact else verdict.params
     return CheckResult(
         id=spec.id,
         articles=spec.articles,
         title=spec.title,
         status=status,
         code=verdict.code,
-        summary=spec.message(verdict.code, verdict.params),
+        summary=spec.message(verdict.code, params),
         facts=facts,
         remediation=None
         if status is Status.PASS
-        else spec.remediation_for(verdict.code, system, verdict.params),
+        else spec.remediation_for(verdict.code, system, params),
         duration_ms=round((time.monotonic() - started) * 1000),
         required=spec.required,
     )
@@ -85,6 +93,7 @@ def run_checks(
     wanted = set(only)
     specs = [s for s in catalogue.ordered() if not wanted or s.id in wanted]
     system = host.platform().system
+    contact = office_contact(profile)
     done: queue.Queue[tuple[str, CheckResult | BaseException]] = queue.Queue()
     results: dict[str, CheckResult] = {}
     deadlines: dict[str, float] = {}
@@ -99,7 +108,14 @@ def run_checks(
         now = time.monotonic()
         if spec.id not in PROBES:
             finish(
-                _result(spec, system, Verdict(Status.SKIPPED, "skipped-not-implemented"), {}, now)
+                _result(
+                    spec,
+                    system,
+                    Verdict(Status.SKIPPED, "skipped-not-implemented"),
+                    {},
+                    now,
+                    contact,
+                )
             )
             continue
         ctx = Context(
@@ -112,13 +128,14 @@ def run_checks(
         def work(spec: CheckSpec = spec, ctx: Context = ctx, t0: float = now) -> None:
             try:
                 verdict, facts = _probe(spec, host, ctx)
-                done.put((spec.id, _result(spec, system, verdict, facts, t0)))
+                done.put((spec.id, _result(spec, system, verdict, facts, t0, contact)))
             except EvidenceError as exc:
                 done.put((spec.id, exc))
             except Exception as exc:  # a probe bug must not end the run: report it as UNKNOWN
                 detail = f"{type(exc).__name__}: {exc}"
                 verdict = Verdict(Status.UNKNOWN, "unknown-error", {"detail": detail})
-                done.put((spec.id, _result(spec, system, verdict, {"error": detail}, t0)))
+                result = _result(spec, system, verdict, {"error": detail}, t0, contact)
+                done.put((spec.id, result))
 
         started[spec.id] = now
         deadlines[spec.id] = now + spec.timeout * timeout_scale
@@ -136,7 +153,10 @@ def run_checks(
                 spec = catalogue.checks[check_id]
                 seconds = spec.timeout * timeout_scale
                 verdict = Verdict(Status.UNKNOWN, "unknown-timeout", {"seconds": f"{seconds:g}"})
-                finish(_result(spec, system, verdict, {"error": "timeout"}, started[check_id]))
+                timed_out = _result(
+                    spec, system, verdict, {"error": "timeout"}, started[check_id], contact
+                )
+                finish(timed_out)
             continue
         if check_id not in deadlines:
             continue  # arrived after its deadline was reported

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -59,9 +60,12 @@ def chromium(
     height: int = 900,
     extra: Sequence[str] = (),
     mobile: dict[str, Any] | None = None,
+    display: str | None = None,
+    lang: str = "ja",
 ) -> Iterator[Any]:
-    """A headless Chromium WebDriver with a fresh profile; quit and removed afterwards.
+    """A Chromium WebDriver with a fresh profile; quit and removed afterwards.
 
+    Headless, unless `display` names an X display (e.g. Xvfb's) to show a real window on.
     `extra` adds command-line switches (fake camera and microphone); `mobile` is ChromeDriver's
     `mobileEmulation` (device metrics, user agent and client hints of a phone)."""
     from selenium import webdriver
@@ -70,8 +74,10 @@ def chromium(
     profile = Path(tempfile.mkdtemp(prefix="precheck-chromium-"))
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
+    if display is None:
+        options.add_argument("--headless=new")
+    accept = "ja-JP,ja" if lang == "ja" else "en-US,en"
     for argument in (
-        "--headless=new",
         "--no-sandbox",
         "--disable-gpu",
         "--disable-dev-shm-usage",
@@ -84,7 +90,7 @@ def chromium(
         "--no-default-browser-check",
         "--metrics-recording-only",
         "--safebrowsing-disable-auto-update",
-        "--lang=ja-JP",
+        f"--lang={accept.split(',')[0]}",
         # no name resolves but the service's own address: nothing leaves this machine
         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
         f"--user-data-dir={profile}",
@@ -103,10 +109,11 @@ def chromium(
         {
             "download.default_directory": str(downloads),
             "download.prompt_for_download": False,
-            "intl.accept_languages": "ja-JP,ja",
+            "intl.accept_languages": accept,
         },
     )
-    service = Service(executable_path=str(CHROMEDRIVER))
+    env = {**os.environ, "DISPLAY": display} if display is not None else None
+    service = Service(executable_path=str(CHROMEDRIVER), env=env)
     driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(30)
     try:

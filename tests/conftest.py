@@ -50,10 +50,7 @@ def run_precheck(
     dropped so a test that wants it says so in `env`. Output is never a terminal here.
     `wrapper` runs it through another command first (e.g. `unshare -m sh -c '… "$@"' sh`).
     """
-    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "PRECHECK_LANG")}
-    if lang is not None:
-        full_env["PRECHECK_LANG"] = lang
-    full_env.update(env or {})
+    full_env = precheck_env(lang, env)
     return subprocess.run(
         [*(wrapper or []), sys.executable, "-m", "precheck", *map(str, args)],
         input=stdin.decode("utf-8") if isinstance(stdin, bytes) else stdin,
@@ -64,6 +61,15 @@ def run_precheck(
         cwd=cwd,
         check=False,
     )
+
+
+def precheck_env(lang: str | None = "en", env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a `precheck` child process (run_precheck's, and the app's tests')."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "PRECHECK_LANG")}
+    if lang is not None:
+        full_env["PRECHECK_LANG"] = lang
+    full_env.update(env or {})
+    return full_env
 
 
 def sample(relative: str) -> str:

@@ -39,6 +39,17 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev,office]'
 
+# axe-core (the accessibility rules the app's page is tested against) from the npm registry, into
+# a git-ignored folder; a fixed version so a new rule never fails an unchanged page by surprise.
+# npm comes with a NodeSource nodejs where one is installed, else from Debian's npm package.
+AXE_VERSION=4.14.1
+if ! command -v npm >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm
+fi
+if command -v npm >/dev/null && ! grep -qs "\"version\": \"$AXE_VERSION\"" tests/.node/node_modules/axe-core/package.json; then
+  npm install -q --prefix tests/.node --no-save --no-audit --no-fund --no-package-lock "axe-core@$AXE_VERSION"
+fi
+
 .venv/bin/ruff check precheck tests bench
 .venv/bin/ruff format --check precheck tests bench
 .venv/bin/mypy

@@ -193,10 +193,16 @@ def _steps(
     from precheck.booking import draft
     from precheck.booking import rules as booking_rules
     from precheck.booking.form import FIELDS, validate_form
+    from precheck.booking.service import HandOffOptions, hand_off, report_for
     from precheck.fsutil import WriteError
+    from precheck.profile import office_contact
 
     if console.interactive:
-        console.say("booking.cli.intro", office=profile["name"][console.lang])
+        console.say(
+            "booking.cli.intro",
+            office=profile["name"][console.lang],
+            contact=office_contact(profile),
+        )
         _ask_fields(console, profile, values, [k for k in FIELDS if k not in _given_keys(given)])
 
     while True:
@@ -224,7 +230,12 @@ def _steps(
         return exitcodes.BOOKING_NO_CONSENT
 
     try:
-        report = _report_for(args, profile, booking.job_seeker_number, console)
+        report = report_for(
+            profile,
+            booking.job_seeker_number,
+            console,
+            lambda number: _fresh_report(args, number, console),
+        )
     except WriteError as exc:
         _keep_draft(console, values)
         console.say("error.write", detail=str(exc))
@@ -234,7 +245,8 @@ def _steps(
         return report
 
     try:
-        code = _hand_off(args, profile, booking, report, consent_at, console)
+        options = HandOffOptions(out=args.out, to=args.to or "", open_programs=not args.no_open)
+        code = hand_off(profile, booking, report, consent_at, console, options).code
     except WriteError as exc:
         _keep_draft(console, values)
         console.say("error.write", detail=str(exc))
@@ -321,13 +333,9 @@ def _consent(
 ) -> datetime | None:
     """Show the terms' page and a summary, then take explicit agreement; its time, or None."""
     from precheck.booking import rules as booking_rules
+    from precheck.booking.service import consent_summary
 
-    contact = profile.get("contact", {})
-    where = contact.get("where", {})
-    terms = str(contact.get("terms_url", "")) or console.text(
-        "booking.consent.terms-unknown", where=str(where.get(console.lang, ""))
-    )
-    console.say("booking.consent.summary", terms=terms, office=profile["name"][console.lang])
+    consent_summary(profile, console)
     if args.yes:
         console.say("booking.consent.given-by-option")
         return booking_rules.office_now(profile)
@@ -340,60 +348,6 @@ def _consent(
     return None
 
 
-def _report_for(
-    args: argparse.Namespace, profile: dict[str, Any], number: str, console: Console
-) -> Any:
-    """The report to attach: the newest valid one for this job seeker, else a fresh check.
-
-    A report made without this job seeker's number (or for another) does not verify for the
-    booking, so it is passed over and a new one is made. Returns mail.ReportFiles, or an exit
-    code when no report could be made.
-    """
-    from precheck.booking.mail import ReportFiles
-    from precheck.report.html import render_html
-    from precheck.report.store import latest_report
-    from precheck.report.verify import read_limited, verify_report
-
-    def attach(path: Path) -> ReportFiles | None:
-        try:
-            data = read_limited(path)
-        except OSError:
-            return None
-        verification = verify_report(data, job_seeker_number=number)
-        if verification.report is None:
-            return None
-        return ReportFiles(
-            json_path=path,
-            json_bytes=data,
-            html=_html_beside(path)
-            or render_html(verification.report, console.lang, verification=verification),
-            overall=verification.overall,
-            state=verification.state,
-        )
-
-    path = latest_report(job_seeker_number=number)
-    found = attach(path) if path is not None else None
-    if found is not None and found.state == "valid":
-        console.say("booking.report.using", path=path)
-        return found
-    console.say("booking.report.running")
-    code = _fresh_report(args, number, console)
-    path = latest_report(job_seeker_number=number)
-    found = attach(path) if path is not None else None
-    if code not in (exitcodes.READY, exitcodes.NOT_READY) or found is None:
-        console.say("booking.report.failed", code=code)
-        return code if code not in (exitcodes.READY, exitcodes.NOT_READY) else exitcodes.USAGE
-    console.say("booking.report.using", path=path)
-    return found
-
-
-def _html_beside(path: Path) -> str | None:
-    try:
-        return path.with_suffix(".html").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
 def _fresh_report(args: argparse.Namespace, number: str, console: Console) -> int:
     """Check this PC through `precheck run`'s own code path, signing the report for `number`."""
     from precheck.commands.run import check_and_report
@@ -403,90 +357,3 @@ def _fresh_report(args: argparse.Namespace, number: str, console: Console) -> in
         json=False, only=[], lang=console.lang, profile=args.profile, job_seeker_number=number
     )
     return check_and_report(LiveHost(), run_args, sign=True)
-
-
-def _hand_off(
-    args: argparse.Namespace,
-    profile: dict[str, Any],
-    booking: Any,
-    report: Any,
-    consent_at: datetime,
-    console: Console,
-) -> int:
-    """Write the .eml and .ics, open them, and submit to the intake service when there is one."""
-    import json
-
-    from precheck.booking import ics, mail, opener, outbox, payload
-    from precheck.booking import rules as booking_rules
-    from precheck.fsutil import write_atomic
-    from precheck.paths import reports_dir
-
-    now = booking_rules.office_now(profile)
-    out_dir: Path = args.out or reports_dir()
-    stamp = booking.slots[0].strftime("%Y%m%d-%H%M")
-    key = payload.new_idempotency_key()
-    to = args.to or ""
-    message = mail.compose(
-        booking, profile, report=report, consent_at=consent_at, now=now, lang=console.lang, to=to
-    )
-    eml_path = out_dir / f"precheck-booking-{stamp}.eml"
-    ics_path = out_dir / f"precheck-booking-{stamp}.ics"
-    write_atomic(eml_path, message.as_bytes(), private=True)
-    calendar = ics.build_ics(booking.slots, profile, uid_base=key, now=now, lang=console.lang)
-    write_atomic(ics_path, calendar, private=True)
-
-    console.say("booking.done.saved", eml=eml_path, ics=ics_path)
-    for index, slot in enumerate(booking.slots, start=1):
-        console.say(
-            "booking.done.choice",
-            choice=index,
-            slot=mail.describe_slot(slot, profile, console.lang),
-        )
-    # One email carries every choice, so it must meet the earliest of their deadlines.
-    due, choice = min(
-        (booking_rules.deadlines(slot, profile).email_by, index)
-        for index, slot in enumerate(booking.slots, start=1)
-    )
-    console.say(
-        "booking.done.deadline-earliest" if len(booking.slots) > 1 else "booking.done.deadline",
-        choice=choice,
-        deadline=due.strftime("%Y-%m-%d %H:%M"),
-    )
-    console.say("booking.done.verdict", verdict=mail.verdict_text(report).get(console.lang))
-    address = to or str(profile.get("contact", {}).get("booking_email", ""))
-    if not address:
-        where = profile.get("contact", {}).get("where", {})
-        console.say("booking.done.no-address", where=str(where.get(console.lang, "")))
-    if not args.no_open:
-        if opener.open_with_default(str(eml_path), "message/rfc822"):
-            console.say("booking.done.opened")
-        else:
-            link = mail.mailto_url(
-                booking, profile, report=report, consent_at=consent_at, lang=console.lang, to=to
-            )
-            if opener.open_with_default(link, "x-scheme-handler/mailto"):
-                console.say("booking.done.mailto", path=report.json_path)
-            else:
-                console.say("booking.done.no-mail-program", eml=eml_path, path=report.json_path)
-        opener.open_with_default(str(ics_path), "text/calendar")
-
-    url = str(profile.get("intake", {}).get("url", ""))
-    if not url:
-        return exitcodes.READY
-    body = payload.build_payload(
-        booking,
-        report=json.loads(report.json_bytes),
-        consent_at=consent_at,
-        profile=profile,
-        idempotency_key=key,
-        now=now,
-    )
-    console.say("booking.intake.sending", url=url)
-    _, result = outbox.deliver(body, url)
-    console.say("booking.intake.result", message=result.message.get(console.lang))
-    if result.outcome is outbox.Outcome.SENT:
-        return exitcodes.READY
-    if result.outcome is outbox.Outcome.REJECTED:
-        return exitcodes.BOOKING_REFUSED
-    console.say("booking.intake.queued")
-    return exitcodes.BOOKING_QUEUED

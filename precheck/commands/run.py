@@ -6,15 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from precheck import exitcodes
 from precheck.commands import add_lang, add_profile
 
 if TYPE_CHECKING:
-    from precheck.catalogue import Catalogue
     from precheck.host import Host
-    from precheck.runner import RunResult
 
 HELP = "このパソコンを確認します / check this computer"
 
@@ -142,7 +140,18 @@ def check_and_report(host: Host, args: argparse.Namespace, *, sign: bool = False
     notices: list[str] = []
     failed = False
     if sign:
-        saved, notices, failed = save_report(run, catalogue, profile, host, args, lang)
+        from precheck.report.service import save_report
+
+        outcome = save_report(
+            run,
+            catalogue,
+            profile,
+            host,
+            lang=lang,
+            job_seeker_number=args.job_seeker_number,
+            partial=bool(args.only),
+        )
+        saved, notices, failed = outcome.paths, outcome.notices, outcome.failed
     if args.json:
         document = run_document(run, catalogue)
         if sign:
@@ -168,39 +177,3 @@ def check_and_report(host: Host, args: argparse.Namespace, *, sign: bool = False
     if failed:
         return exitcodes.WRITE_FAILED
     return exitcodes.READY if run.overall == "ready" else exitcodes.NOT_READY
-
-
-def save_report(
-    run: RunResult,
-    catalogue: Catalogue,
-    profile: dict[str, Any],
-    host: Host,
-    args: argparse.Namespace,
-    lang: str,
-) -> tuple[dict[str, str] | None, list[str], bool]:
-    """Sign and write this run's report: (paths, messages for stderr, whether it failed)."""
-    from precheck.fsutil import WriteError
-    from precheck.messages import ui_text
-    from precheck.report.keys import load_device_key
-    from precheck.report.make import ReportError, make_report
-    from precheck.report.store import write_report
-
-    if args.only:
-        return None, [ui_text("report.partial").get(lang)], False
-    try:
-        key = load_device_key()
-        report = make_report(
-            run, catalogue, profile, job_seeker_number=args.job_seeker_number, host=host, key=key
-        )
-        json_path, html_path = write_report(report, lang=lang)
-    except ReportError as exc:
-        return None, [ui_text("report.error.make", detail=str(exc)).get(lang)], True
-    except WriteError as exc:
-        return None, [ui_text("report.error.write", detail=str(exc)).get(lang)], True
-    notices = []
-    if key.status != "existing":
-        message = ui_text(
-            f"report.key-{key.status}", fingerprint=key.fingerprint[:16], problem=key.problem
-        )
-        notices.append(message.get(lang))
-    return {"json": str(json_path), "html": str(html_path)}, notices, False

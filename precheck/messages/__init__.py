@@ -62,15 +62,27 @@ def _ui() -> dict[str, Any]:
     return merged
 
 
+def all_messages() -> dict[str, Any]:
+    """Every message table by its top-level key (for pages that ship a whole group of texts,
+    and for the tests that read every sentence)."""
+    return _ui()
+
+
+def ui_template(key: str) -> Text | None:
+    """The unfilled sentence under a dotted key, or None when there is none."""
+    entry: Any = _ui()
+    for part in key.split("."):
+        entry = entry.get(part) if isinstance(entry, dict) else None
+    if not isinstance(entry, dict) or "ja" not in entry:
+        return None
+    return Text(ja=entry["ja"], en=entry["en"])
+
+
 def ui_text(key: str, /, **params: Any) -> Text:
     """A sentence of the program's own; dotted keys walk into tables: `ui_text("status.PASS")`.
 
     An unknown key comes back as itself in both languages, so a missing sentence shows up as
     its key on screen (and in tests) rather than crashing a run.
     """
-    entry: Any = _ui()
-    for part in key.split("."):
-        entry = entry.get(part) if isinstance(entry, dict) else None
-    if not isinstance(entry, dict) or "ja" not in entry:
-        return Text(ja=key, en=key)
-    return fill(Text(ja=entry["ja"], en=entry["en"]), params)
+    template = ui_template(key)
+    return Text(ja=key, en=key) if template is None else fill(template, params)

@@ -110,8 +110,12 @@ def format_result(result: CheckResult, lang: str, colour: bool, width: int = 80)
     lines = [paint(head, COLOURS[result.status], colour) + first[len(head) :], *more]
     lines += wrap(result.summary.get(lang), limit, "    ", "    ")
     if result.remediation is not None:
+        # numbered steps come as lines: each is wrapped on its own, under the arrow
         fix = ui_text("fix").get(lang)
-        lines += wrap(f"{fix}: {result.remediation.get(lang)}", limit, "    → ", "      ")
+        steps = result.remediation.get(lang).split("\n")
+        lines += wrap(f"{fix}: {steps[0]}", limit, "    → ", "      ")
+        for step in steps[1:]:
+            lines += wrap(step, limit, "      ", "         ")
     return "\n".join(lines)
 
 

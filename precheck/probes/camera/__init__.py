@@ -68,3 +68,17 @@ def decide(facts: Facts, ctx: Context) -> Verdict:
         minimum = {"min_width": th["min_width"], "min_height": th["min_height"]}
         return Verdict(Status.WARN, "low-resolution", {**size, **minimum})
     return Verdict(Status.PASS, "ok", {**size, "fps": f"{fps:g}"})
+
+
+def preview_jpeg() -> bytes | None:
+    """One frame of this PC's first camera for the desktop app's preview (never stored or
+    recorded: it goes to the caller only), or None when no camera gives a picture."""
+    from precheck.host import HostError, camera, live
+
+    system = live.platform_info()["system"]
+    try:
+        if system == "linux" and not any(d["capture"] for d in camera.linux_devices()):
+            return None  # nothing to open: do not start a child process for every frame
+        return camera.preview_jpeg(0, system)
+    except HostError:
+        return None
