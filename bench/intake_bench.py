@@ -1,12 +1,14 @@
 """Throughput and latency of the booking intake service, printed as figures (not a test).
 
-    .venv/bin/python bench/intake_bench.py [--bookings N] [--clients C]
-        [--databases sqlite,postgresql]
+    .venv/bin/python bench/intake_bench.py [--bookings N] [--clients C [C ...]]
+        [--workers W] [--databases sqlite,postgresql]
 
-For each database: starts the real service (`precheck office serve`, uvicorn, TLS from a test
-CA; PostgreSQL in a throwaway cluster with fsync on), posts N distinct bookings from C
-concurrent keep-alive clients, and prints bookings/s and p50/p95/max latency; then checks that
-exactly N bookings were stored, all verified. Also prints what verifying one report costs.
+For each database and each client count: starts the real service (`precheck office serve
+--workers W`, uvicorn, TLS from a test CA; PostgreSQL in a throwaway cluster with fsync on),
+posts N distinct bookings from C concurrent keep-alive clients (plain http.client, not the
+project's own client), and prints bookings/s and p50/p95/p99/max latency of the accepted ones
+and how many were refused with 503 (the service's in-flight limit); then checks that exactly
+the accepted bookings were stored, all verified. Also prints what verifying one report costs.
 The per-client rate limit is opened wide for the run (all clients share one address).
 Client and server share this machine's cores, so the figures are a floor, not a ceiling.
 """
@@ -61,7 +63,9 @@ def verify_cost(report: dict[str, Any], rounds: int = 300) -> tuple[float, int]:
     return (time.perf_counter() - started) / rounds * 1000, len(data)
 
 
-def _post_all(url: str, ca: LocalCA, bodies: list[bytes], clients: int) -> list[float]:
+def _post_all(
+    url: str, ca: LocalCA, bodies: list[bytes], clients: int, refused: list[float] | None = None
+) -> list[float]:
     """Post every body from `clients` threads, each on its own keep-alive HTTPS connection
     (http.client: a light client, so the service gets the CPU it would have in production)."""
     import http.client
@@ -87,6 +91,10 @@ def _post_all(url: str, ca: LocalCA, bodies: list[bytes], clients: int) -> list[
         answer = connection.getresponse()
         text = answer.read()
         elapsed = time.perf_counter() - started
+        if answer.status == 503 and refused is not None:
+            with lock:
+                refused.append(elapsed)
+            return
         if answer.status != 201:
             raise RuntimeError(f"{answer.status}: {text[:300]!r}")
         with lock:
@@ -133,24 +141,30 @@ def _stored(url: str) -> tuple[int, int]:
     return int(total), int(valid)
 
 
-def bench(kind: str, bookings: int, clients: int, report: dict[str, Any]) -> None:
+def bench(kind: str, bookings: int, clients: int, report: dict[str, Any], workers: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="precheck-bench-"))
     ca = make_ca(folder / "tls")
     with _database(kind, folder) as url:
         service = ServiceProcess(
             "--port", "0", "--data-dir", str(folder / "office"), "--database", url,
             "--tls-cert", str(ca.server_cert), "--tls-key", str(ca.server_key),
-            "--rate", "1000000", "--burst", "1000000",
+            "--rate", "1000000", "--burst", "1000000", "--workers", str(workers),
         ).start()  # fmt: skip
         try:
             assert service.url is not None
             endpoint = f"{service.url}/api/v1/bookings"
             warm = [intake_data.payload(report=report) for _ in range(clients)]
-            _post_all(endpoint, ca, [json.dumps(p).encode() for p in warm], clients)
+            warm_refused: list[float] = []
+            warmed = len(
+                _post_all(
+                    endpoint, ca, [json.dumps(p).encode() for p in warm], clients, warm_refused
+                )
+            )
             payloads = [intake_data.payload(report=report) for _ in range(bookings)]
             bodies = [json.dumps(p, ensure_ascii=False).encode("utf-8") for p in payloads]
+            refused: list[float] = []
             started = time.perf_counter()
-            latencies = _post_all(endpoint, ca, bodies, clients)
+            latencies = _post_all(endpoint, ca, bodies, clients, refused)
             wall = time.perf_counter() - started
         finally:
             service.stop()
@@ -158,20 +172,24 @@ def bench(kind: str, bookings: int, clients: int, report: dict[str, Any]) -> Non
     latencies.sort()
     p50 = statistics.median(latencies) * 1000
     p95 = latencies[int(0.95 * (len(latencies) - 1))] * 1000
+    p99 = latencies[int(0.99 * (len(latencies) - 1))] * 1000
+    busy = f", 503 in p50 {statistics.median(refused) * 1000:.1f} ms" if refused else ""
     print(
-        f"{kind:>10}: {bookings / wall:6.0f} bookings/s, p50 {p50:5.1f} ms, "
-        f"p95 {p95:5.1f} ms, max {latencies[-1] * 1000:5.1f} ms "
-        f"({bookings} bookings, {clients} clients, {len(bodies[0]) // 1024} KiB each; "
-        f"stored {total - clients} + {clients} warm-up, {valid} verified)"
+        f"{kind:>10} {clients:4} clients: {len(latencies) / wall:6.0f} bookings/s, "
+        f"p50 {p50:6.1f} ms, p95 {p95:6.1f} ms, p99 {p99:6.1f} ms, "
+        f"max {latencies[-1] * 1000:6.1f} ms; refused {len(refused)}{busy} "
+        f"({bookings} posted, {workers} worker(s), {len(bodies[0]) // 1024} KiB each; "
+        f"stored {total - warmed} + {warmed} warm-up, {valid} verified)"
     )
-    if total != bookings + clients or valid != total:
-        raise SystemExit("stored bookings do not match what was posted")
+    if total != len(latencies) + warmed or valid != total:
+        raise SystemExit("stored bookings do not match what was accepted")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--bookings", type=int, default=2000)
-    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--clients", type=int, nargs="+", default=[8])
+    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()
     os.environ.setdefault("PRECHECK_DATA_DIR", tempfile.mkdtemp(prefix="precheck-bench-key-"))
@@ -186,7 +204,8 @@ def main() -> None:
         if kind == "postgresql" and pgcluster.unavailable_reason():
             print(f"postgresql: skipped ({pgcluster.unavailable_reason()})")
             continue
-        bench(kind, args.bookings, args.clients, report)
+        for clients in args.clients:
+            bench(kind, args.bookings, clients, report, args.workers)
 
 
 if __name__ == "__main__":

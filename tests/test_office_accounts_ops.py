@@ -143,3 +143,21 @@ def test_set_password_reads_stdin_ends_sessions_and_is_audited(office: Office) -
     assert NEW_PASSWORD not in hashed
     missing = _precheck(office, "set-password", "nobody", stdin=NEW_PASSWORD + "\n")
     assert missing.returncode == exitcodes.OFFICE_ACCOUNT  # type: ignore[attr-defined]
+
+
+def test_passwd_needs_the_current_password(office: Office) -> None:
+    session = office.signed_in()
+    wrong = _precheck(office, "passwd", "sato", stdin=f"not it at all\n{NEW_PASSWORD}\n")
+    assert wrong.returncode == exitcodes.OFFICE_ACCOUNT  # type: ignore[attr-defined]
+    assert "Nothing was changed" in wrong.stderr  # type: ignore[attr-defined]
+    assert office.get(session, "/").status_code == 200, "nothing changed, still signed in"
+    with office.database.read() as db:
+        assert store.failure_state(db, "sato")[0] == 1, "a wrong current password counts"
+    done = _precheck(office, "passwd", "sato", stdin=f"{PASSWORD}\n{NEW_PASSWORD}\n")
+    assert done.returncode == 0, done.stderr  # type: ignore[attr-defined]
+    assert office.get(session, "/").status_code == 303, "the old session ended"
+    assert login(office.client(), office.base, "sato", NEW_PASSWORD).status_code == 303
+    with office.database.read() as db:
+        actions = [(e.actor, e.action) for e in store.recent_audit(db, 100)]
+    assert ("sato", "password-changed") in actions
+    assert ("sato", "password-change-refused") in actions

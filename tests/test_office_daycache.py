@@ -111,3 +111,23 @@ def test_day_view_pages_past_page_rows(office: Office, monkeypatch: pytest.Monke
     assert "全 3 件中 1〜2 件目" in first.text and 'href="/?page=2"' in first.text
     assert listed("/") == 2 and listed("/?page=2") == 1
     assert listed("/?page=999") == 1 and listed("/?page=abc") == 2
+
+
+def test_migration_0003_up_and_down(office: Office) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    from precheck.office.db import MIGRATIONS
+
+    database = office.database
+    assert "verification_cache" in inspect(database.engine).get_table_names()
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002_dashboard")
+    tables = set(inspect(database.engine).get_table_names())
+    assert "verification_cache" not in tables and "counselor" in tables
+    database.migrate()
+    assert "verification_cache" in inspect(database.engine).get_table_names()

@@ -95,3 +95,10 @@ def test_fuzz_every_route(office: Office) -> None:
         )
 
     one()
+
+
+def test_https_answers_carry_hsts(office: Office) -> None:
+    session = office.client()
+    for path in ("/login", "/healthz", "/no-such-page"):
+        answer = office.get(session, path)
+        assert answer.headers.get("Strict-Transport-Security") == "max-age=63072000", path

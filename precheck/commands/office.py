@@ -30,6 +30,7 @@ SUBCOMMANDS: dict[str, str] = {
     "remove-user": "precheck.commands.office_remove_user",
     "unlock": "precheck.commands.office_unlock",
     "set-password": "precheck.commands.office_set_password",
+    "passwd": "precheck.commands.office_passwd",
     "backup": "precheck.commands.office_backup",
     "restore": "precheck.commands.office_restore",
 }

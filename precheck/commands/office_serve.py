@@ -55,6 +55,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"bookings one client may send at once (default: {RATE_BURST})",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes sharing the port (default: 1; docs/deploy.md says what they share)",
+    )
     limits = parser.add_argument_group("slow clients and overload (docs/deploy.md)")
     limits.add_argument(
         "--header-timeout",
@@ -144,6 +151,9 @@ def execute(args: argparse.Namespace) -> int:
         except (OSError, ssl.SSLError) as exc:
             say("office.tls-unusable", detail=getattr(exc, "strerror", None) or str(exc))
             return exitcodes.USAGE
+    if not 1 <= args.workers <= 64:
+        say("office.bad-workers", workers=args.workers)
+        return exitcodes.USAGE
     if not 0 <= args.port <= 65535:
         say("office.bad-port", port=args.port)
         return exitcodes.USAGE
@@ -174,7 +184,7 @@ def execute(args: argparse.Namespace) -> int:
     import uvicorn
 
     from precheck.office.app import create_app
-    from precheck.office.server import uvicorn_options
+    from precheck.office.server import uvicorn_config
 
     scheme = "https" if args.tls_cert else "http"
     base = _url(scheme, args.host, sock.getsockname()[1])
@@ -184,11 +194,15 @@ def execute(args: argparse.Namespace) -> int:
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets)
             if self.started:
-                serving = ui_text("office.serving", url=base, database=where).get(lang)
-                first = ui_text("office.first-counselor").get(lang)
-                print(f"{serving}\n{first}", flush=True)
-                if scheme == "http" and not _is_loopback(args.host):
-                    say("office.plain-http")
+                self.announce()
+
+        @staticmethod
+        def announce() -> None:
+            serving = ui_text("office.serving", url=base, database=where).get(lang)
+            first = ui_text("office.first-counselor").get(lang)
+            print(f"{serving}\n{first}", flush=True)
+            if scheme == "http" and not _is_loopback(args.host):
+                say("office.plain-http")
 
     from precheck.office.dashboard.tokens import SecretError
 
@@ -199,18 +213,62 @@ def execute(args: argparse.Namespace) -> int:
         sock.close()
         say("dashboard.secret", detail=str(exc))
         return exitcodes.USAGE
-    config = uvicorn.Config(
-        app,
-        ssl_certfile=args.tls_cert,
-        ssl_keyfile=args.tls_key,
-        proxy_headers=args.forwarded_allow_ips is not None,
-        forwarded_allow_ips=args.forwarded_allow_ips,
-        server_header=False,
-        log_config=_log_config(),
-        timeout_graceful_shutdown=10,
-        **uvicorn_options(settings),
-    )
+    options: dict[str, Any] = {
+        "ssl_certfile": args.tls_cert,
+        "ssl_keyfile": args.tls_key,
+        "proxy_headers": args.forwarded_allow_ips is not None,
+        "forwarded_allow_ips": args.forwarded_allow_ips,
+        "server_header": False,
+        "log_config": _log_config(),
+        "timeout_graceful_shutdown": 10,
+    }
+    if args.workers > 1:
+        return _serve_workers(args, settings, database, sock, options, lambda: Server.announce())
+    config = uvicorn_config(app, settings, **options)
     # uvicorn shuts down gracefully, then re-raises Ctrl+C: for a service that is a clean stop.
     with contextlib.suppress(KeyboardInterrupt):
         Server(config).run(sockets=[sock])
+    return exitcodes.READY
+
+
+def _serve_workers(
+    args: argparse.Namespace,
+    settings: Any,
+    database: Any,
+    sock: Any,
+    options: dict[str, Any],
+    announce: Any,
+) -> int:
+    """N worker processes on the one listening socket (uvicorn's supervisor), each building
+    the app from the same options (precheck/office/asgi.py)."""
+    import contextlib
+    import os
+
+    from uvicorn.supervisors import Multiprocess
+
+    from precheck.office.asgi import SETTINGS_ENV, settings_env
+    from precheck.office.server import uvicorn_config
+
+    database.dispose()
+    os.environ[SETTINGS_ENV] = settings_env(
+        {
+            "data_dir": settings.data_dir,
+            "database_url": settings.database_url,
+            "profile_path": args.profile,
+            "rate_per_second": settings.rate_per_second,
+            "rate_burst": settings.rate_burst,
+            "header_timeout": settings.header_timeout,
+            "body_timeout": settings.body_timeout,
+            "max_connections": settings.max_connections,
+            "max_in_flight": settings.max_in_flight,
+        }
+    )
+    config = uvicorn_config(
+        "precheck.office.asgi:app", settings, factory=True, workers=args.workers, **options
+    )
+    sock.listen(config.backlog)  # connections wait in the backlog until a worker is up
+    supervisor = Multiprocess(config, sockets=[sock])  # (its signal handlers are now set)
+    announce()
+    with contextlib.suppress(KeyboardInterrupt):
+        supervisor.run()
     return exitcodes.READY

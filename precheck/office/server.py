@@ -5,7 +5,7 @@ uvicorn times out only idle keep-alive connections, and every byte resets that t
 sending its headers or body one byte every few seconds holds a connection (and a file
 descriptor) for ever (CVE-2007-6750, "Slowloris"). So:
 
-* `deadline_protocol(...)` is uvicorn's h11 protocol with two deadlines: a request's headers
+* `DeadlineProtocol` is uvicorn's h11 protocol with two deadlines: a request's headers
   must be complete `header_timeout` seconds after its first byte (or after the connection
   opened), its body `body_timeout` seconds after the headers; otherwise the client gets
   408 and the connection is closed. It also refuses connections beyond `max_connections`
@@ -20,7 +20,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import h11
 from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from precheck.office.settings import BODY_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS, MAX_IN_FLIGHT
 
@@ -37,69 +39,69 @@ def _raw_refusal(status: int, reason: str, extra: str = "") -> bytes:
     ).encode("ascii")
 
 
-def deadline_protocol(
-    header_timeout: float = HEADER_TIMEOUT,
-    body_timeout: float = BODY_TIMEOUT,
-    max_connections: int = MAX_CONNECTIONS,
-) -> type[asyncio.Protocol]:
-    """uvicorn's h11 protocol class with the deadlines above (pass as `Config(http=...)`)."""
-    import h11
-    from uvicorn.protocols.http.h11_impl import H11Protocol
+class DeadlineProtocol(H11Protocol):
+    """uvicorn's h11 protocol with the deadlines above (`Config(http=DeadlineProtocol)`); the
+    values come from `config.precheck_limits` (see `uvicorn_config`), so the class stays
+    importable by name in each worker process."""
 
-    class DeadlineProtocol(H11Protocol):
-        _deadline: asyncio.TimerHandle | None = None
-        _waiting_for: str = ""
+    def __init__(self, config: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(config, *args, **kwargs)
+        limits = getattr(config, "precheck_limits", None)
+        header, body, connections = limits or (HEADER_TIMEOUT, BODY_TIMEOUT, MAX_CONNECTIONS)
+        self.header_timeout: float = header
+        self.body_timeout: float = body
+        self.max_connections: int = connections
+        self._deadline: asyncio.TimerHandle | None = None
+        self._waiting_for = ""
 
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            if len(self.connections) > max_connections:
-                self.connections.discard(self)
-                transport.write(
-                    _raw_refusal(503, "Service Unavailable", f"Retry-After: {RETRY_AFTER}\r\n")
-                )
-                transport.close()
-                return
-            self._arm("headers", header_timeout)
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        if len(self.connections) > self.max_connections:
+            self.connections.discard(self)
+            transport.write(
+                _raw_refusal(503, "Service Unavailable", f"Retry-After: {RETRY_AFTER}\r\n")
+            )
+            transport.close()
+            return
+        self._arm("headers", self.header_timeout)
 
-        def connection_lost(self, exc: Exception | None) -> None:
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._deadline is None and self.conn.their_state is h11.IDLE:
+            self._arm("headers", self.header_timeout)  # a new request on a kept-alive connection
+        super().data_received(data)
+        state = self.conn.their_state
+        if state is h11.SEND_BODY and self._waiting_for != "body":
+            self._arm("body", self.body_timeout)
+        elif state is not h11.IDLE and state is not h11.SEND_BODY:
             self._disarm()
-            super().connection_lost(exc)
 
-        def data_received(self, data: bytes) -> None:
-            if self._deadline is None and self.conn.their_state is h11.IDLE:
-                self._arm("headers", header_timeout)  # a new request on a kept-alive connection
-            super().data_received(data)
-            state = self.conn.their_state
-            if state is h11.SEND_BODY and self._waiting_for != "body":
-                self._arm("body", body_timeout)
-            elif state is not h11.IDLE and state is not h11.SEND_BODY:
-                self._disarm()
+    def _arm(self, what: str, seconds: float) -> None:
+        self._disarm()
+        self._waiting_for = what
+        self._deadline = self.loop.call_later(seconds, self._expired)
 
-        def _arm(self, what: str, seconds: float) -> None:
-            self._disarm()
-            self._waiting_for = what
-            self._deadline = self.loop.call_later(seconds, self._expired)
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self._deadline = None
+        self._waiting_for = ""
 
-        def _disarm(self) -> None:
-            if self._deadline is not None:
-                self._deadline.cancel()
-            self._deadline = None
-            self._waiting_for = ""
-
-        def _expired(self) -> None:
-            self._deadline = None
-            if self.transport.is_closing():
-                return
-            cycle = self.cycle
-            started = cycle is not None and cycle.response_started
-            if cycle is not None and not cycle.response_complete:
-                cycle.disconnected = True  # the app's receive() now says http.disconnect
-                cycle.message_event.set()
-            if not started:
-                self.transport.write(_raw_refusal(408, "Request Timeout"))
-            self.transport.close()
-
-    return DeadlineProtocol
+    def _expired(self) -> None:
+        self._deadline = None
+        if self.transport.is_closing():
+            return
+        cycle = self.cycle
+        started = cycle is not None and cycle.response_started
+        if cycle is not None and not cycle.response_complete:
+            cycle.disconnected = True  # the app's receive() now says http.disconnect
+            cycle.message_event.set()
+        if not started:
+            self.transport.write(_raw_refusal(408, "Request Timeout"))
+        self.transport.close()
 
 
 class InFlightLimit:
@@ -165,12 +167,21 @@ async def _busy(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def uvicorn_options(settings: Any) -> dict[str, Any]:
-    """The uvicorn.Config options that put these defences in place for `settings`."""
-    return {
-        "http": deadline_protocol(
-            settings.header_timeout, settings.body_timeout, settings.max_connections
-        ),
-        "timeout_keep_alive": 5,
-        "h11_max_incomplete_event_size": 16 * 1024,
-    }
+def uvicorn_config(app: Any, settings: Any, **options: Any) -> Any:
+    """A uvicorn.Config for `app` (an app or "module:factory") with these defences for
+    `settings`; `options` are further uvicorn.Config options."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        app,
+        http=DeadlineProtocol,
+        timeout_keep_alive=5,
+        h11_max_incomplete_event_size=16 * 1024,
+        **options,
+    )
+    config.precheck_limits = (  # type: ignore[attr-defined]
+        settings.header_timeout,
+        settings.body_timeout,
+        settings.max_connections,
+    )
+    return config

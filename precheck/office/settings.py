@@ -32,8 +32,10 @@ MAX_CONNECTIONS = 512
 """Open connections one process serves; more get 503 at once. Below the usual 1,024 file
 descriptors a process may hold, so the database and log files always have room."""
 
-MAX_IN_FLIGHT = 64
-"""Requests handled at once; more get 503 with Retry-After instead of a long queue."""
+MAX_IN_FLIGHT = 32
+"""Requests one process handles at once; more get 503 with Retry-After instead of a long queue.
+About the database pool's size (16 SQLite, 20 PostgreSQL connections per process): beyond it
+requests would only wait for a connection (bench/intake_bench.py at 128 clients)."""
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765

@@ -105,6 +105,50 @@ def set_password(database: Any, name: str, password: str, *, now: datetime | Non
         store.audit(db, "(admin)", "password-set", moment, detail=name)
 
 
+def read_current_password(name: str, lang: str, *, stdin: IO[str] | None = None) -> str:
+    """The account's current password: prompted once (not echoed), else stdin's first line."""
+    from precheck.messages import ui_text
+
+    stream = stdin or sys.stdin
+    if stream.isatty():
+        import getpass
+
+        return getpass.getpass(ui_text("dashboard.user.current-prompt", name=name).get(lang))
+    line = stream.readline()
+    if not line:
+        raise AccountError("dashboard.user.password-missing")
+    return line.removesuffix("\n").removesuffix("\r")
+
+
+def change_own_password(
+    database: Any, name: str, current: str, new: str, *, now: datetime | None = None
+) -> None:
+    """`passwd`: a counselor's own change, allowed only with the current password; like
+    `set_password` it ends every open session. A wrong current password counts as a failed
+    sign-in (the same waits apply), so this cannot be used to guess passwords faster."""
+    moment = now or datetime.now(UTC)
+    with database.write() as db:
+        counselor = store.find_counselor(db, name)
+        if counselor is None:
+            raise AccountError("dashboard.user.not-found", name=name)
+        waiting = store.locked_until(db, name, moment) is not None
+        right = not waiting and passwords.verify_password(counselor.password_hash, current)
+        if not waiting and not right:
+            store.record_failure(db, name, moment)  # committed with the audit entry
+            store.audit(db, name, "password-change-refused", moment)
+    if not right:
+        raise AccountError("dashboard.user.password-wrong")
+    hashed = passwords.hash_password(new)
+    with database.write() as db:
+        counselor = store.find_counselor(db, name)
+        if counselor is None:
+            raise AccountError("dashboard.user.not-found", name=name)
+        counselor.password_hash = hashed
+        store.close_sessions_of(db, counselor)
+        store.clear_all_failures(db, name)
+        store.audit(db, name, "password-changed", moment)
+
+
 def check_name(name: str) -> None:
     """Refuse a bad name before asking for a password."""
     if not store.valid_name(name):

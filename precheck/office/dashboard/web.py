@@ -288,7 +288,9 @@ class Dashboard(Site):
         actions = views.allowed_actions(row.status, row.booking.start, now)
         wait = None
         if "no-show" not in actions and row.status in (views.RECEIVED, views.CONFIRMED):
-            wait = self.local(views.no_show_from(row.booking.start)).strftime("%m/%d %H:%M")
+            moment = self.local(views.no_show_from(row.booking.start))
+            # the same date form as everywhere else on the page ("12月4日（金） 10:10")
+            wait = f"{views.format_day(moment.date()).get(lang)} {moment:%H:%M}"
         done = request.query_params.get("done")
         flash = None
         if done in views.STATUSES:
