@@ -75,6 +75,10 @@ def main() -> int:
         if case.get("user"):
             argv = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *argv]
         env = {**os.environ, "PRECHECK_LANG": "en"}
+        if case.get("user"):
+            # nobody may not read the test's local profile (a root-only temp folder); only the
+            # firewall check runs here, which sends nothing, so the built-in profile serves
+            env.pop("PRECHECK_PROFILE", None)
         result = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
     sys.stdout.write(result.stdout)
     sys.stderr.write(result.stderr)

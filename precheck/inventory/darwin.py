@@ -19,7 +19,6 @@ from precheck.parse.bounded import MAX_PROGRAMS, bound
 from precheck.parse.info_plist import is_binary_plist, parse_info_plist
 
 FOLDERS = ("/Applications", "~/Applications")
-PLIST_LIMIT = 256 << 10
 MAX_CONVERSIONS = 400
 """At most this many binary plists are converted (one `plutil` each, a few ms apiece)."""
 
@@ -28,7 +27,7 @@ def _bundle(host: Host, folder: str, name: str, budget: list[int]) -> Program:
     path = f"{folder}/{name}/Contents/Info.plist"
     info: dict[str, str] = {}
     try:
-        text = host.read_file(path, limit=PLIST_LIMIT)
+        text = host.read_file(path)
         if text and is_binary_plist(text) and budget[0] > 0:
             budget[0] -= 1
             result = host.run(["plutil", "-convert", "xml1", "-o", "-", path], timeout=5)

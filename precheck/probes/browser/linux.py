@@ -63,7 +63,7 @@ def collect(host: Host, ctx: Context) -> Facts:
     for browser_id, paths in APPLICATION_INI.items():
         for path in paths:
             try:
-                text = host.read_file(path, limit=16 << 10)
+                text = host.read_file(path)
             except HostError as exc:
                 errors.append(bounded(f"{path}: {exc.reason}"))
                 continue

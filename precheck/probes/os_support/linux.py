@@ -101,7 +101,7 @@ def _apt_updates(host: Host) -> dict[str, Any]:
 def _motd_updates(host: Host) -> dict[str, Any] | None:
     """Ubuntu's update-notifier counts, when apt is slow or fails (None when absent)."""
     try:
-        text = host.read_file(MOTD, limit=64 << 10)
+        text = host.read_file(MOTD)
     except HostError:
         return None
     parsed = parse_updates_available(text or "")
