@@ -71,7 +71,7 @@ def verify_record(
     `office_key` is the fingerprint of the office's own key, where the caller knows it (the
     office service): a record signed by any other key is invalid, since anyone can make a key.
     """
-    from precheck.report.verify import Verification
+    from precheck.report.verify import Verification, schema_refusal
 
     if record.get("version") != VERSION or isinstance(record.get("version"), bool):
         version = str(record.get("version"))[:20]
@@ -87,14 +87,7 @@ def verify_record(
         )
     problems = schema_errors(record)
     if problems:
-        detail = "; ".join(problems[:3])
-        return Verification(
-            "unknown-format",
-            [ui_text("report.reason.schema", detail=detail)],
-            None,
-            fingerprint,
-            kind="browser",
-        )
+        return schema_refusal(problems, fingerprint, kind="browser")
     made, expires = parse_time(record["made_at"]), parse_time(record["expires_at"])
     if made is None or expires is None or expires <= made:
         return Verification(

@@ -218,13 +218,7 @@ def verify_report(
         return Verification("invalid", reasons)
     problems = schema_errors(report)
     if problems:
-        detail = "; ".join(problems[:3])
-        return Verification(
-            "unknown-format",
-            [ui_text("report.reason.schema", detail=detail)],
-            None,
-            key_fingerprint,
-        )
+        return schema_refusal(problems, key_fingerprint)
     inconsistent = _consistency(report)
     if inconsistent:
         return Verification("unknown-format", inconsistent, None, key_fingerprint)
@@ -250,6 +244,18 @@ def verify_report(
     if states:
         result.state = states[0]
     return result
+
+
+def schema_refusal(problems: list[str], fingerprint: str, kind: str = "pc") -> Verification:
+    """A signed document that breaks its schema: its signature held, its content is unusable."""
+    detail = "; ".join(problems[:3])
+    return Verification(
+        "unknown-format",
+        [ui_text("report.reason.schema", detail=detail)],
+        None,
+        fingerprint,
+        kind=kind,
+    )
 
 
 def _number_matches(result: Verification, job_seeker_number: str) -> bool:

@@ -26,6 +26,7 @@ from precheck.messages import ui_text
 from precheck.office.dashboard import store, views
 from precheck.office.dashboard.models import Counselor, VerificationCache
 from precheck.office.dashboard.tokens import csrf_ok, csrf_token, load_secret, unsign_cookie
+from precheck.office.headers import secure_headers
 from precheck.office.models import Booking
 
 HERE = Path(__file__).parent
@@ -150,11 +151,7 @@ class Site:
 
     @staticmethod
     def secure_headers(response: Response) -> None:
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Frame-Options"] = "DENY"
+        secure_headers(response, CSP)
 
     @staticmethod
     def secure_transport(request: Request) -> bool:

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 from precheck.catalogue import load_catalogue
 from precheck.i18n import LANGS
 from precheck.messages import ui_text
+from precheck.office.headers import secure_headers
 from precheck.office.ratelimit import RateLimiter, retry_after_header
 from precheck.office.selfcheck import decide
 from precheck.office.selfcheck.payload import PayloadError, parse_page
@@ -82,13 +83,8 @@ class SelfCheck:
 
     @staticmethod
     def headers(response: Response) -> Response:
-        response.headers["Content-Security-Policy"] = CSP
         response.headers["Permissions-Policy"] = "camera=(self), microphone=(self)"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Frame-Options"] = "DENY"
-        return response
+        return secure_headers(response, CSP)
 
     def limited(self, request: Request) -> Response | None:
         client = request.client.host if request.client else "?"
