@@ -51,7 +51,7 @@ def _audit(office: Office) -> list[tuple[str, str, int | None, str | None]]:
         return [(e.actor, e.action, e.booking_id, e.detail) for e in entries]
 
 
-PROTECTED_GET = ["/", "/bookings/1", "/upload", "/export.csv", "/audit"]
+PROTECTED_GET = ["/", "/bookings/1", "/bookings/1/report", "/upload", "/export.csv", "/audit"]
 PROTECTED_POST = ["/logout", "/bookings/1/status", "/upload", "/upload/attach"]
 
 
@@ -252,7 +252,15 @@ def test_day_view_shows_bookings_failing_first_and_escapes_names(office: Office)
     assert "precheck_lang=en" in english.headers["set-cookie"]
     booking = office.get(session, f"/bookings/{booking_id}")
     assert "手話通訳者" in booking.text
-    assert 'sandbox srcdoc="' in booking.text and "<script>" not in booking.text.split("srcdoc")[1]
+    # the whole report on its own page, not in a frame that scrolls on its own
+    assert "<iframe" not in booking.text
+    assert f'href="/bookings/{booking_id}/report"' in booking.text
+    report = office.get(session, f"/bookings/{booking_id}/report")
+    assert report.status_code == 200 and "ハローワーク砺波" in report.text
+    policy = report.headers["content-security-policy"]
+    assert policy.split("; ")[-1] == "sandbox" and "script-src" not in policy
+    assert "<script" not in report.text
+    assert office.get(session, "/bookings/999999/report").status_code == 404
 
 
 def test_status_changes_follow_article_6_and_are_audited(office: Office) -> None:

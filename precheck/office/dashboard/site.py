@@ -44,8 +44,12 @@ CSP = (
     "default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self'; "
     "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-"""Only our own files; the report's inline style is allowed (it is self-contained HTML shown in
-a sandboxed frame without scripts)."""
+"""Only our own files (inline style allowed for the dashboard's own pages)."""
+
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+"""The PC's report on its own page: self-contained HTML from our own `render_html` (inline
+style only), and `sandbox` with no allowances, so no script runs, no form submits and the
+page is a unique origin without the dashboard's cookies."""
 
 
 @dataclass(frozen=True)

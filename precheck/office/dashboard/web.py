@@ -18,7 +18,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -29,6 +29,7 @@ from precheck.office.dashboard.models import Counselor
 from precheck.office.dashboard.site import (
     HERE,
     PRELOGIN_COOKIE,
+    REPORT_CSP,
     SESSION_COOKIE,
     SIGNED_STATES,
     Row,
@@ -40,6 +41,7 @@ from precheck.office.dashboard.tokens import (
     read_device_cookie,
     sign_cookie,
 )
+from precheck.office.headers import secure_headers
 from precheck.office.models import Booking
 
 MAX_UPLOAD_FILES = 20
@@ -81,6 +83,7 @@ class Dashboard(Site):
             Route("/logout", counselor(self.logout), methods=["POST"]),
             Route("/bookings/{booking_id:int}", counselor(self.booking), methods=["GET"]),
             Route("/bookings/{booking_id:int}/status", counselor(self.status), methods=["POST"]),
+            Route("/bookings/{booking_id:int}/report", counselor(self.report), methods=["GET"]),
             Route("/upload", counselor(self.upload), methods=["GET", "POST"]),
             Route("/upload/attach", counselor(self.attach), methods=["POST"]),
             Route("/export.csv", counselor(self.export), methods=["GET"]),
@@ -262,21 +265,19 @@ class Dashboard(Site):
                 row = self.rows(db, [booking])[0]
                 history = store.status_history(db, [booking.id])[booking.id]
                 store.audit(db, user.name, "view-booking", self.now(), booking_id=booking.id)
-            report_html = None
+            has_report_page = False
             browser_check = None
             verification = row.verification
             if verification is not None and verification.report is not None:
-                from precheck.report.html import render_html
-
                 if verification.kind == "browser":
                     browser_check = views.browser_check(verification.report)
                 else:
-                    report_html = render_html(verification.report, lang, verification=verification)
+                    has_report_page = True
             return {
                 "row": row,
                 "history": history,
                 "slots": self.slots(booking),
-                "report_html": report_html,
+                "has_report_page": has_report_page,
                 "browser_check": browser_check,
             }
 
@@ -315,11 +316,40 @@ class Dashboard(Site):
             actions=actions,
             slots=[self.local(s) for s in loaded["slots"]],
             no_show_wait=wait,
-            report_html=loaded["report_html"],
+            has_report_page=loaded["has_report_page"],
             browser_check=loaded["browser_check"],
             flash=flash,
             error=error,
         )
+
+    async def report(self, request: Request, user: Counselor) -> Response:
+        """The PC's report as `render_html` writes it, on its own page so a counselor reads it
+        whole (a frame inside the booking page scrolled on its own). The page is sandboxed by
+        its CSP: no script runs, no form submits, and it has no access to the dashboard."""
+        booking_id = int(request.path_params["booking_id"])
+        lang = self.lang(request)
+
+        def load() -> str | None:
+            with self.database.write() as db:
+                booking = store.get_booking(db, booking_id)
+                if booking is None:
+                    return None
+                row = self.rows(db, [booking])[0]
+                store.audit(db, user.name, "view-booking", self.now(), booking_id=booking.id)
+            verification = row.verification
+            if verification is None or verification.report is None or verification.kind != "pc":
+                return None
+            from precheck.report.html import render_html
+
+            html: str = render_html(verification.report, lang, verification=verification)
+            return html
+
+        html = await run_in_threadpool(load)
+        if html is None:
+            return self.not_found(request, user)
+        response = HTMLResponse(html)
+        secure_headers(response, REPORT_CSP)
+        return response
 
     async def status(self, request: Request, user: Counselor) -> Response:
         form = await request.form()
