@@ -224,6 +224,22 @@ def test_a_counselors_day(site: Site, driver: Any, tmp_path: Path) -> None:
     assert "改ざん・署名不正" in articles[1].text
     assert results.text
     browser.screenshot(driver, "06-upload-results")
+    # the booking to attach to is shown whole, also at 360 px (a <select> cut it short)
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 360, "height": 800, "deviceScaleFactor": 1, "mobile": False},
+    )
+    choice = driver.find_element(By.CSS_SELECTOR, "label.choice")
+    assert f"山田 太郎 ({NUMBER})" in choice.text
+    assert driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "return arguments[0].scrollWidth <= arguments[0].clientWidth + 1"
+        " && r.right <= window.innerWidth;",
+        choice,
+    ), "the choice's text fits its label"
+    driver.execute_script("arguments[0].scrollIntoView()", choice)
+    browser.screenshot(driver, "06b-upload-results-360")
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
     # the day's CSV, downloaded by the browser
     driver.find_element(By.LINK_TEXT, "予約一覧").click()

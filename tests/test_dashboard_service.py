@@ -383,6 +383,10 @@ def test_upload_verifies_like_precheck_verify_and_stores_nothing(office: Office)
     with office.database.read() as db:
         after = store.get_booking(db, booking_id)
         assert after is not None and after.report_json == stored_before, "checking stores nothing"
+    # each booking to attach to is a whole label (a <select> cut "山田 太郎 (16050-12")
+    assert "<select" not in text
+    choice = text.split('name="booking_id" value="', 1)[1].split("</label>", 1)[0]
+    assert f"山田 太郎 ({NUMBER})" in choice
     encoded = text.split('name="report" value="', 1)[1].split('"', 1)[0]
     attach = office.post(
         session,
