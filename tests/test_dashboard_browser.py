@@ -149,6 +149,23 @@ def test_a_counselors_day(site: Site, driver: Any, tmp_path: Path) -> None:
     session = cookies["precheck_session"]
     assert session["secure"] and session["httpOnly"] and session["sameSite"] == "Lax"
     browser.screenshot(driver, "02-day-view")
+    # every day's table has the same column widths: a copy with other words lines up
+    lefts = driver.execute_script(
+        """
+        const table = document.querySelector('table.day');
+        const copy = table.cloneNode(true);
+        copy.querySelectorAll('tbody td, tbody th').forEach((c, i) => {
+          c.textContent = i % 2 ? 'x' : '長い名前の相談者 '.repeat(6);
+        });
+        table.parentNode.appendChild(copy);
+        const cols = t => [...t.querySelectorAll('thead th')].map(
+          c => Math.round(c.getBoundingClientRect().left));
+        const both = [cols(table), cols(copy)];
+        copy.remove();
+        return both;
+        """
+    )
+    assert lefts[0] == lefts[1], f"columns move with the content: {lefts}"
     assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
 
     # 200 % zoom: half the CSS width; the page reflows instead of scrolling sideways
