@@ -191,6 +191,8 @@ def test_a_counselors_day(site: Site, driver: Any, tmp_path: Path) -> None:
     wait_for(driver, "h1", "予約の詳細")
     assert "手話通訳者が同席します" in driver.find_element(By.TAG_NAME, "main").text
     assert not driver.find_elements(By.TAG_NAME, "iframe"), "no frame that scrolls on its own"
+    shown = driver.find_element(By.TAG_NAME, "main").text
+    assert "OK" not in shown and "問題なし" in shown, "the dashboard's words for a passed check"
     browser.screenshot(driver, "03-booking")
     driver.find_element(By.CSS_SELECTOR, "a.report-page").click()
     wait_for(driver, "body", "ハローワーク砺波")

@@ -246,12 +246,30 @@ def test_day_view_shows_bookings_failing_first_and_escapes_names(office: Office)
     positions = [page.text.index(line) for line in lines]
     assert positions == sorted(positions), "the report's problems, failing checks first"
     if not lines:
-        assert "すべて OK" in page.text
+        assert "すべて問題なし" in page.text
     english = office.get(session, "/?lang=en")
     assert "Bookings" in english.text and 'lang="en"' in english.text
     assert "precheck_lang=en" in english.headers["set-cookie"]
     booking = office.get(session, f"/bookings/{booking_id}")
     assert "手話通訳者" in booking.text
+    # every check in the office's words: catalogue titles, not check ids; the dashboard's
+    # status words, not "OK"; articles the English way on the English page
+    from precheck.catalogue import load_catalogue
+
+    japanese = office.get(session, f"/bookings/{booking_id}?lang=ja").text
+    main = japanese.split('<main id="main"', 1)[1]
+    assert "<h3>確認したすべての項目" in main
+    results = verification.report["results"] if verification.report else []
+    assert results
+    for result in results:
+        assert result["id"] not in main, f"raw check id {result['id']} on the Japanese page"
+        assert load_catalogue().checks[result["id"]].title.ja in main
+    assert "✓ OK" not in main and ">OK<" not in main and "問題なし</span>" in main
+    assert "第5条(5)" in main  # the test report's one check, "load"
+    english_page = office.get(session, f"/bookings/{booking_id}?lang=en").text
+    english_main = english_page.split('<main id="main"', 1)[1]
+    assert "第5条" not in english_main and "Art. 5(5)" in english_main
+    assert ">OK</span>" in english_main
     # the whole report on its own page, not in a frame that scrolls on its own
     assert "<iframe" not in booking.text
     assert f'href="/bookings/{booking_id}/report"' in booking.text
@@ -309,6 +327,11 @@ def test_status_changes_follow_article_6_and_are_audited(office: Office) -> None
     assert ("sato", "view-booking", booking_id, None) in trail
     audit_page = office.get(session, "/audit")
     assert "状態を変更" in audit_page.text and "予約を表示" in audit_page.text
+    # the office's words for who and what: no "(admin)", raw status or bare booking id
+    logged = audit_page.text.split("<tbody>", 1)[1]
+    assert "(admin)" not in logged and "管理者（サーバーでのコマンド操作）" in logged
+    assert ">confirmed<" not in logged and ">確定・日時と URL を送付済み<" in logged
+    assert f">{booking_id}</a>" not in logged and f">予約 No.{booking_id}</a>" in logged
 
 
 def test_cancel_by_phone(office: Office) -> None:

@@ -229,3 +229,25 @@ def test_csv_neutralises_formulas() -> None:
     row = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1]
     assert row[2] == "'=1+1"
     assert "No report" in row
+
+
+def test_articles_and_audit_words_per_language() -> None:
+    """The terms' articles the English way on an English page, and the audit log's actor and
+    details in words (a screenshot showed "(admin)", "confirmed" and "第5条(3)" raw)."""
+    assert views.article_label("第5条(3)", "ja") == "第5条(3)"
+    assert views.article_label("第5条(3)", "en") == "Art. 5(3)"
+    assert views.article_label("第12条", "en") == "Art. 12"
+    assert views.articles_label(["第5条(3)", "第12条(4)"], "en") == "(terms, Art. 5(3), Art. 12(4))"
+    assert "第5条(3)・第12条(4)" in views.articles_label(["第5条(3)", "第12条(4)"], "ja")
+    result = {"id": "os-support", "code": "x", "status": "FAIL", "title": {"ja": "題"}}
+    for lang in ("ja", "en"):
+        shown = views.shown_check(result, lang)
+        assert shown.articles is not None and "os-support" not in shown.text
+    assert "第" not in (views.shown_check(result, "en").articles or "")
+    assert views.audit_actor("(admin)", "ja") == "管理者（サーバーでのコマンド操作）"
+    assert views.audit_actor("sato", "en") == "sato"
+    assert views.audit_detail("status", "confirmed", "ja") == "確定・日時と URL を送付済み"
+    assert views.audit_detail("view-day", "2026-12-04", "ja") == "12月4日（金）"
+    assert views.audit_detail("verify-upload", "3", "en") == "files: 3"
+    assert views.audit_detail("user-added", "suzuki", "ja") == "suzuki"
+    assert views.audit_detail("login", None, "ja") == ""

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 from precheck.office.dashboard import passwords, store
+from precheck.office.dashboard.views import ADMIN_ACTOR
 
 
 class AccountError(Exception):
@@ -67,7 +68,7 @@ def add_user(database: Any, name: str, password: str) -> None:
             raise AccountError("dashboard.user.exists", name=name)
         store.add_counselor(db, name, hashed, now)
         store.clear_failures(db, name)
-        store.audit(db, "(admin)", "user-added", now, detail=name)
+        store.audit(db, ADMIN_ACTOR, "user-added", now, detail=name)
 
 
 def remove_user(database: Any, name: str) -> None:
@@ -75,7 +76,7 @@ def remove_user(database: Any, name: str) -> None:
     with database.write() as db:
         if not store.remove_counselor(db, name):
             raise AccountError("dashboard.user.not-found", name=name)
-        store.audit(db, "(admin)", "user-removed", now, detail=name)
+        store.audit(db, ADMIN_ACTOR, "user-removed", now, detail=name)
 
 
 def unlock_user(database: Any, name: str, *, now: datetime | None = None) -> int:
@@ -85,7 +86,7 @@ def unlock_user(database: Any, name: str, *, now: datetime | None = None) -> int
         if store.find_counselor(db, name) is None:
             raise AccountError("dashboard.user.not-found", name=name)
         cleared = store.clear_all_failures(db, name)
-        store.audit(db, "(admin)", "user-unlocked", moment, detail=name)
+        store.audit(db, ADMIN_ACTOR, "user-unlocked", moment, detail=name)
         return cleared
 
 
@@ -102,7 +103,7 @@ def set_password(database: Any, name: str, password: str, *, now: datetime | Non
         counselor.password_hash = hashed
         store.close_sessions_of(db, counselor)
         store.clear_all_failures(db, name)
-        store.audit(db, "(admin)", "password-set", moment, detail=name)
+        store.audit(db, ADMIN_ACTOR, "password-set", moment, detail=name)
 
 
 def read_current_password(name: str, lang: str, *, stdin: IO[str] | None = None) -> str:

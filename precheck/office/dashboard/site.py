@@ -141,7 +141,10 @@ class Site:
             "when": lambda moment: self.local(moment).strftime("%Y-%m-%d %H:%M"),
             "local": self.local,
             "day_label": lambda day: views.format_day(day).get(lang),
-            "status_label": lambda status: text(f"status.{status}"),
+            # a check's status in the dashboard's words ("問題なし", not "OK", on a Japanese page)
+            "status_label": lambda status: text(f"dashboard.check-status.{status}"),
+            "audit_actor": views.audit_actor,
+            "audit_detail": views.audit_detail,
             "shown_check": lambda check: views.shown_check(check, lang),
             "report_when": lambda text: report_when(text, lang),
         }

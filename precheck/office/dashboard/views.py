@@ -7,6 +7,7 @@ browser or a database.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -227,6 +228,9 @@ class ShownCheck:
     reported: str | None = None
     """The PC's own words, shown only marked "as written by the PC": set when the office's
     catalogue cannot vouch for them (unknown check or code, or a sentence not its own)."""
+    articles: str | None = None
+    """The terms' articles the check stands for, from the office's catalogue, in the page's
+    language ("第5条(3)" / "Art. 5(3)")."""
 
 
 def bounded(text: str, limit: int = REPORTED_MAX) -> str:
@@ -281,6 +285,7 @@ def shown_check(result: Mapping[str, Any], lang: str, catalogue: Any = None) -> 
         unknown = ui_text("dashboard.check-unknown", id=bounded(str(result.get("id")), 64))
         return ShownCheck(status, unknown.get(lang), pc_line(result, lang))
     title = spec.title.get(lang)
+    articles = articles_label(spec.articles, lang)
     code = str(result.get("code", ""))
     template = spec.messages.get(code)
     expected = spec.statuses.get(code)
@@ -290,9 +295,53 @@ def shown_check(result: Mapping[str, Any], lang: str, catalogue: Any = None) -> 
         or (expected is not None and expected.value != status)
         or not fits_template(template.get(lang), summary)
     ):
-        return ShownCheck(status, title, pc_line(result, lang))
+        return ShownCheck(status, title, pc_line(result, lang), articles)
     first = summary.splitlines()[0] if summary.splitlines() else ""
-    return ShownCheck(status, f"{title}: {bounded(first, 400)}" if first else title)
+    text = f"{title}: {bounded(first, 400)}" if first else title
+    return ShownCheck(status, text, articles=articles)
+
+
+_ARTICLE = re.compile(r"第(\d+)条(.*)")
+
+
+def article_label(article: str, lang: str) -> str:
+    """One article of the terms in the page's language: the catalogue writes them the
+    Japanese way ("第5条(3)"), an English page says "Art. 5(3)"."""
+    match = _ARTICLE.fullmatch(article)
+    if match is None:
+        return article
+    return ui_text("dashboard.article", number=match[1], item=match[2]).get(lang)
+
+
+def articles_label(articles: Iterable[str], lang: str) -> str:
+    separator = "・" if lang == "ja" else ", "
+    listed = separator.join(article_label(a, lang) for a in articles)
+    return ui_text("dashboard.check-articles", articles=listed).get(lang)
+
+
+ADMIN_ACTOR = "(admin)"
+"""The audit log's actor for changes made with `precheck office user …` at the server."""
+
+
+def audit_actor(actor: str, lang: str) -> str:
+    if actor == ADMIN_ACTOR:
+        return ui_text("dashboard.audit.admin").get(lang)
+    return actor
+
+
+def audit_detail(action: str, detail: str | None, lang: str) -> str:
+    """An audit entry's detail in words: a status in the office's words, a day in the page's
+    date style, a count of files with its unit; anything else (a counselor's name) as is."""
+    if not detail:
+        return ""
+    if action == "status" and detail in STATUSES:
+        return ui_text(f"dashboard.status.{detail}").get(lang)
+    if action in ("view-day", "export"):
+        day = parse_day(detail)
+        return format_day(day).get(lang) if day is not None else bounded(detail)
+    if action == "verify-upload" and detail.isdigit():
+        return ui_text("dashboard.audit.files", count=int(detail)).get(lang)
+    return bounded(detail)
 
 
 def same_device(fingerprint: str | None, earlier: Iterable[str | None]) -> bool:

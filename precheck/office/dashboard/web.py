@@ -266,6 +266,7 @@ class Dashboard(Site):
                 history = store.status_history(db, [booking.id])[booking.id]
                 store.audit(db, user.name, "view-booking", self.now(), booking_id=booking.id)
             has_report_page = False
+            all_checks: list[dict[str, Any]] = []
             browser_check = None
             verification = row.verification
             if verification is not None and verification.report is not None:
@@ -273,11 +274,14 @@ class Dashboard(Site):
                     browser_check = views.browser_check(verification.report)
                 else:
                     has_report_page = True
+                    results = verification.report.get("results") or []
+                    all_checks = views.failing_first(r for r in results if isinstance(r, dict))
             return {
                 "row": row,
                 "history": history,
                 "slots": self.slots(booking),
                 "has_report_page": has_report_page,
+                "all_checks": all_checks,
                 "browser_check": browser_check,
             }
 
@@ -317,6 +321,7 @@ class Dashboard(Site):
             slots=[self.local(s) for s in loaded["slots"]],
             no_show_wait=wait,
             has_report_page=loaded["has_report_page"],
+            all_checks=loaded["all_checks"],
             browser_check=loaded["browser_check"],
             flash=flash,
             error=error,
