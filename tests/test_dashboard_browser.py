@@ -192,7 +192,10 @@ def test_a_counselors_day(site: Site, driver: Any, tmp_path: Path) -> None:
     assert "手話通訳者が同席します" in driver.find_element(By.TAG_NAME, "main").text
     assert not driver.find_elements(By.TAG_NAME, "iframe"), "no frame that scrolls on its own"
     shown = driver.find_element(By.TAG_NAME, "main").text
-    assert "OK" not in shown and "問題なし" in shown, "the dashboard's words for a passed check"
+    assert "✓ OK" not in shown
+    badges = driver.find_elements(By.CSS_SELECTOR, "section[aria-labelledby=report] li .badge")
+    words = {"問題なし", "注意", "要対応", "確認できませんでした", "確認していません"}
+    assert badges and {b.text for b in badges} <= words, "the dashboard's words for a status"
     browser.screenshot(driver, "03-booking")
     driver.find_element(By.CSS_SELECTOR, "a.report-page").click()
     wait_for(driver, "body", "ハローワーク砺波")

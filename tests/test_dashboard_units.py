@@ -251,3 +251,9 @@ def test_articles_and_audit_words_per_language() -> None:
     assert views.audit_detail("verify-upload", "3", "en") == "files: 3"
     assert views.audit_detail("user-added", "suzuki", "ja") == "suzuki"
     assert views.audit_detail("login", None, "ja") == ""
+
+
+def test_one_date_style_per_language() -> None:
+    moment = datetime(2026, 12, 4, 10, 10)
+    assert views.format_moment(moment).ja == "12月4日（金） 10:10"
+    assert views.format_moment(moment).en == "Fri 2026-12-04 10:10"

@@ -106,8 +106,6 @@ class Site:
         status_code: int = 200,
         **context: Any,
     ) -> HTMLResponse:
-        from precheck.report.html import when as report_when
-
         lang = self.lang(request)
         other = "en" if lang == "ja" else "ja"
         query = dict(request.query_params)
@@ -138,7 +136,7 @@ class Site:
             "flash": None,
             "error": None,
             "hhmm": lambda moment: self.local(moment).strftime("%H:%M"),
-            "when": lambda moment: self.local(moment).strftime("%Y-%m-%d %H:%M"),
+            "when": lambda moment: views.format_moment(self.local(moment)).get(lang),
             "local": self.local,
             "day_label": lambda day: views.format_day(day).get(lang),
             # a check's status in the dashboard's words ("問題なし", not "OK", on a Japanese page)
@@ -146,7 +144,7 @@ class Site:
             "audit_actor": views.audit_actor,
             "audit_detail": views.audit_detail,
             "shown_check": lambda check: views.shown_check(check, lang),
-            "report_when": lambda text: report_when(text, lang),
+            "report_when": self.report_when(lang),
         }
         values.update(context)
         html = self.env.get_template(template).render(values)
@@ -155,6 +153,18 @@ class Site:
         if request.query_params.get("lang") in LANGS:
             self.set_cookie(request, response, LANG_COOKIE, lang, max_age=365 * 86400)
         return response
+
+    def report_when(self, lang: str) -> Callable[[Any], str]:
+        """A report's timestamp in the dashboard's date style (as `when` for the office's own)."""
+        from precheck.report.format import parse_time
+
+        def shown(text: Any) -> str:
+            moment = parse_time(text)
+            if moment is None:
+                return views.bounded(str(text), 64)
+            return views.format_moment(self.local(moment)).get(lang)
+
+        return shown
 
     @staticmethod
     def secure_headers(response: Response) -> None:

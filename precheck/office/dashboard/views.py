@@ -380,6 +380,15 @@ def format_day(day: date) -> Text:
     return Text(ja=ja, en=en)
 
 
+def format_moment(moment: datetime) -> Text:
+    """A moment in the office's time zone (already converted) in the one date style of each
+    language: the day as `format_day` writes it, then the time ("12月4日（金） 10:10",
+    "Fri 2026-12-04 10:10") — a page mixed "2026-12-04 10:10" and "12月4日（金）"."""
+    day = format_day(moment.date())
+    hm = moment.strftime("%H:%M")
+    return Text(ja=f"{day.ja} {hm}", en=f"{day.en} {hm}")
+
+
 PAGE_ROWS = 100
 """Bookings one day-view page lists: a page stays quick to render and to read; past 100 the
 view pages."""

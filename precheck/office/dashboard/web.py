@@ -294,8 +294,7 @@ class Dashboard(Site):
         wait = None
         if "no-show" not in actions and row.status in (views.RECEIVED, views.CONFIRMED):
             moment = self.local(views.no_show_from(row.booking.start))
-            # the same date form as everywhere else on the page ("12月4日（金） 10:10")
-            wait = f"{views.format_day(moment.date()).get(lang)} {moment:%H:%M}"
+            wait = views.format_moment(moment).get(lang)
         done = request.query_params.get("done")
         flash = None
         if done in views.STATUSES:
