@@ -40,26 +40,19 @@ def execute(args: argparse.Namespace) -> int:
     from precheck.app.server import AppServer
     from precheck.app.session import Session
     from precheck.app.settings import target_for
-    from precheck.catalogue import CatalogueError, load_catalogue
+    from precheck.commands.run import load_rules
     from precheck.host import LiveHost
     from precheck.i18n import pick_lang
     from precheck.messages import ui_text
-    from precheck.profile import ProfileError, load_profile
 
     lang = pick_lang(args.lang)
     if not 0 < args.idle_minutes <= 24 * 60:
         print(ui_text("app.cli.idle-minutes").get(lang), file=sys.stderr)
         return exitcodes.USAGE
-    try:
-        profile = load_profile(args.profile)
-    except ProfileError as exc:
-        print(ui_text("error.profile", detail=str(exc)).get(lang), file=sys.stderr)
-        return exitcodes.USAGE
-    try:
-        catalogue = load_catalogue()
-    except CatalogueError as exc:
-        print(ui_text("error.catalogue", detail=str(exc)).get(lang), file=sys.stderr)
-        return exitcodes.USAGE
+    rules = load_rules(args.profile, lang)
+    if isinstance(rules, int):
+        return rules
+    profile, catalogue = rules
     session = Session(
         catalogue,
         profile,

@@ -6,12 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from precheck import exitcodes
 from precheck.commands import add_lang, add_profile
 
 if TYPE_CHECKING:
+    from precheck.catalogue import Catalogue
     from precheck.host import Host
 
 HELP = "このパソコンを確認します / check this computer"
@@ -71,17 +72,35 @@ def execute(args: argparse.Namespace) -> int:
     return code
 
 
+def load_rules(profile_path: Path | None, lang: str) -> tuple[dict[str, Any], Catalogue] | int:
+    """The office profile and the catalogue, or exit code 2 after saying which is broken (the
+    CLI's run and the app start the same way)."""
+    from precheck.catalogue import CatalogueError, load_catalogue
+    from precheck.messages import ui_text
+    from precheck.profile import ProfileError, load_profile
+
+    try:
+        profile = load_profile(profile_path)
+    except ProfileError as exc:
+        print(ui_text("error.profile", detail=str(exc)).get(lang), file=sys.stderr)
+        return exitcodes.USAGE
+    try:
+        catalogue = load_catalogue()
+    except CatalogueError as exc:
+        print(ui_text("error.catalogue", detail=str(exc)).get(lang), file=sys.stderr)
+        return exitcodes.USAGE
+    return profile, catalogue
+
+
 def check_and_report(host: Host, args: argparse.Namespace, *, sign: bool = False) -> int:
     """Run the checks on `host`, print them, and return the exit code; shared with replay.
 
     `sign` writes the signed report of this device: only `precheck run` passes it, since a
     replay shows another device's evidence and this device's key must not vouch for it.
     """
-    from precheck.catalogue import CatalogueError, load_catalogue
     from precheck.host import EvidenceError
     from precheck.i18n import pick_lang
     from precheck.messages import ui_text
-    from precheck.profile import ProfileError, load_profile
     from precheck.render.document import run_document
     from precheck.render.terminal import (
         Progress,
@@ -94,16 +113,10 @@ def check_and_report(host: Host, args: argparse.Namespace, *, sign: bool = False
     from precheck.runner import run_checks
 
     lang = pick_lang(args.lang)
-    try:
-        profile = load_profile(args.profile)
-    except ProfileError as exc:
-        print(ui_text("error.profile", detail=str(exc)).get(lang), file=sys.stderr)
-        return exitcodes.USAGE
-    try:
-        catalogue = load_catalogue()
-    except CatalogueError as exc:
-        print(ui_text("error.catalogue", detail=str(exc)).get(lang), file=sys.stderr)
-        return exitcodes.USAGE
+    rules = load_rules(args.profile, lang)
+    if isinstance(rules, int):
+        return rules
+    profile, catalogue = rules
     unknown = sorted(set(args.only) - set(catalogue.checks))
     if unknown:
         message = ui_text(
