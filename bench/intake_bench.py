@@ -142,7 +142,13 @@ def _stored(url: str) -> tuple[int, int]:
 
 
 def bench(kind: str, bookings: int, clients: int, report: dict[str, Any], workers: int) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="precheck-bench-"))
+    with tempfile.TemporaryDirectory(prefix="precheck-bench-") as scratch:
+        _bench(Path(scratch), kind, bookings, clients, report, workers)
+
+
+def _bench(
+    folder: Path, kind: str, bookings: int, clients: int, report: dict[str, Any], workers: int
+) -> None:
     ca = make_ca(folder / "tls")
     with _database(kind, folder) as url:
         service = ServiceProcess(
@@ -192,9 +198,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()
-    os.environ.setdefault("PRECHECK_DATA_DIR", tempfile.mkdtemp(prefix="precheck-bench-key-"))
+    keys = tempfile.TemporaryDirectory(prefix="precheck-bench-key-")
+    os.environ.setdefault("PRECHECK_DATA_DIR", keys.name)
     os.environ["PRECHECK_LANG"] = "en"
+    with keys:
+        _measure(args)
 
+
+def _measure(args: argparse.Namespace) -> None:
     report = _report()
     cost, size = verify_cost(report)
     checks = len(report["results"])

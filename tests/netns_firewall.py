@@ -36,6 +36,7 @@ def start_firewalld(stack: ExitStack, zone: str) -> None:
     subprocess.run(["mount", "-t", "tmpfs", "tmpfs", "/run/dbus"], check=True)
     subprocess.run(["mount", "-t", "tmpfs", "tmpfs", "/var/log"], check=True)
     config = tempfile.mkdtemp(prefix="precheck-firewalld-")
+    stack.callback(shutil.rmtree, config, True)  # after the daemons below have stopped
     shutil.copytree("/etc/firewalld", config, dirs_exist_ok=True)
     subprocess.run(["mount", "--bind", config, "/etc/firewalld"], check=True)
     for argv in (
@@ -54,11 +55,13 @@ def start_firewalld(stack: ExitStack, zone: str) -> None:
 def main() -> int:
     case = json.loads(sys.argv[1])
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
-    scratch = tempfile.mkdtemp(prefix="precheck-ufw-")
-    if case.get("ufw") in ("copy", "enable"):
-        shutil.copytree("/etc/ufw", scratch, dirs_exist_ok=True)
-    subprocess.run(["mount", "--bind", scratch, "/etc/ufw"], check=True)
     with ExitStack() as stack:
+        # Temporary folders are removed on the way out: the bind mounts over them end with this
+        # process's mount namespace, the real /etc/ufw and /etc/firewalld are never touched.
+        scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="precheck-ufw-"))
+        if case.get("ufw") in ("copy", "enable"):
+            shutil.copytree("/etc/ufw", scratch, dirs_exist_ok=True)
+        subprocess.run(["mount", "--bind", scratch, "/etc/ufw"], check=True)
         if case.get("firewalld"):
             start_firewalld(stack, case["firewalld"])
         if case.get("ruleset"):

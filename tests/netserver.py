@@ -11,9 +11,10 @@ Paths (query `ms=` adds a server-side delay, as a slow or far host would):
     /jitter?a=MS&b=MS    alternates delays of a and b milliseconds (jitter)
     /down?bytes=N        N bytes of zeros; `rate=` bytes per second throttles the sender
     /up                  reads a POST body (chunked or sized); `rate=` throttles the reader
-Requests are counted per path (`hits`) so a test can prove which server a request reached.
-Delays wait on an Event that is never set (a timed wait, not a sleep-and-hope for another
-thread): they stand in for distance, which is what a delay is.
+`State.cut_handshakes = N` closes the next N connections before the TLS handshake (a middlebox
+or a lost line cutting them). Requests are counted per path (`hits`) so a test can prove which
+server a request reached. Delays wait on an Event that is never set (a timed wait, not a
+sleep-and-hope for another thread): they stand in for distance, which is what a delay is.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class State:
     hits: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
     toggle: int = 0
+    cut_handshakes: int = 0  # this many next connections are closed before the TLS handshake
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -51,6 +53,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def setup(self) -> None:
+        # The TLS handshake runs here, in this connection's own thread, as a real server's
+        # would: done in the accept loop, one slow client would hold every other one's hello.
+        if isinstance(self.request, ssl.SSLSocket):
+            with self.server.state.lock:
+                cut = self.server.state.cut_handshakes > 0
+                self.server.state.cut_handshakes -= cut
+            if cut:
+                raise ConnectionAbortedError("cut before the handshake")  # the server closes it
+            self.request.do_handshake()
+        super().setup()
 
     def _query(self) -> tuple[str, dict[str, str]]:
         parts = urlsplit(self.path)
@@ -160,6 +174,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the probes connect at once; the default 5 drops SYNs under load
     state: State
 
 
@@ -178,7 +193,9 @@ def serve(tls: LocalCA | None = None, host: str = "127.0.0.1") -> Iterator[Serve
     if tls is not None:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(tls.server_cert, tls.server_key)
-        server.socket = context.wrap_socket(server.socket, server_side=True)
+        server.socket = context.wrap_socket(
+            server.socket, server_side=True, do_handshake_on_connect=False
+        )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     port = server.server_address[1]

@@ -357,6 +357,23 @@ def test_refused_connections_are_offline_at_once(tmp_path: Path) -> None:
     assert facts["https"]["error"] == "refused"  # the fast path, not a timeout
 
 
+def test_one_cut_handshake_is_tried_again(site: Any) -> None:
+    site.state.cut_handshakes = 1  # the first connection: the connectivity check's (one URL)
+    verdict, facts = run_network(targets(site.url))
+    assert (verdict.status, verdict.code) == (Status.PASS, "ok"), facts["https"]
+    assert facts["https"]["retried"] in ("tls-error", "reset"), facts["https"]
+    assert facts["https"]["status"] == 204 and site.state.cut_handshakes == 0
+
+
+def test_a_line_that_cuts_every_handshake_is_unknown(site: Any) -> None:
+    site.state.cut_handshakes = 1000
+    verdict, facts = run_network(targets(site.url))
+    assert (verdict.status, verdict.code) == (Status.UNKNOWN, "measure-failed"), facts["https"]
+    assert facts["https"]["error"] in ("tls-error", "reset")
+    assert facts["https"]["retried"] in ("tls-error", "reset")
+    assert "rtt" not in facts  # nothing measured over a line that cuts every connection
+
+
 @pytest.mark.parametrize(
     ("rtt_path", "status", "phrase"),
     [
@@ -371,7 +388,7 @@ def test_quality_from_server_side_delay_jitter_and_loss(
     site: Any, rtt_path: str, status: Status, phrase: str
 ) -> None:
     verdict, facts = run_network(targets(site.url, rtt_url=f"{site.url}{rtt_path}"))
-    assert verdict.status is status, facts
+    assert verdict.status is status, {k: facts.get(k) for k in ("https", "captive", "rtt")}
     assert phrase in [p.code for p in verdict.params["problems"]], facts["rtt"]
 
 

@@ -165,13 +165,27 @@ def peer_issuer(url: str, timeout: float) -> str | None:
     return None
 
 
+RETRIED_ERRORS = frozenset({"tls-error", "reset"})
+
+
 def fetch(url: str, timeout: float, method: str = "GET") -> dict[str, Any]:
     """One request, redirects NOT followed (a captive portal answers with its redirect).
 
     `status`, `ms` (until the headers), `length` and the first 64 characters of the body (the
     connectivity-check answer is compared with it), or an error kind; for a certificate the
     platform does not trust, the issuer of the certificate presented instead.
+
+    A connection cut during the handshake or reset before the answer is tried once more, as a
+    browser does: one lost packet on a busy line is not a verdict on the line, while a middlebox
+    that cuts every connection cuts the second as well. `retried` keeps the first error.
     """
+    answer = _fetch_once(url, timeout, method)
+    if answer["error"] in RETRIED_ERRORS:
+        return {**_fetch_once(url, timeout, method), "retried": answer["error"]}
+    return answer
+
+
+def _fetch_once(url: str, timeout: float, method: str) -> dict[str, Any]:
     session = _session()
     started = time.perf_counter()
     answer: dict[str, Any] = {"proxy": proxy_scheme(url)}
