@@ -143,7 +143,7 @@ def _booking_problem(data: dict[str, Any]) -> str | None:
     phone = contact.get("phone", "")
     if phone and not re.fullmatch(r"[0-9+][0-9 ()-]{5,20}", phone):
         return f"field 'contact.phone': {phone!r} is not a phone number"
-    for name in ("contact.terms_url", "intake.url", "checks.meeting-app.server"):
+    for name in ("contact.terms_url", "intake.url", "selfcheck.url", "checks.meeting-app.server"):
         url = _get(data, name) or ""
         if not isinstance(url, str):
             return f"field '{name}' must be text (empty when none)"

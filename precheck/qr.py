@@ -10,14 +10,21 @@ MAX_URL = 300
 
 
 def qr_svg(url: str, *, title: str = "") -> str:
-    """An inline SVG QR code of `url` (at most MAX_URL characters: an address, not a text)."""
+    """An SVG document of a QR code of `url` (at most MAX_URL characters: an address, not a
+    text). It carries the SVG namespace: served as image/svg+xml or shown by an <img>, a
+    document without it is an unknown XML tree, not a picture."""
+    import io
+
     import segno
 
     if not url or len(url) > MAX_URL:
         raise ValueError(f"a QR code is made only of an address of 1 to {MAX_URL} characters")
-    code = segno.make(url, error="m")
-    svg: str = code.svg_inline(scale=6, border=4, title=title or None, dark="#000", light="#fff")
-    return svg
+    out = io.BytesIO()
+    segno.make(url, error="m").save(
+        out, kind="svg", xmldecl=False, svgns=True, scale=6, border=4,
+        title=title or None, dark="#000", light="#fff", encoding="utf-8",
+    )  # fmt: skip
+    return out.getvalue().decode("utf-8")
 
 
 def selfcheck_url(profile: dict[str, object], fallback_base: str = "") -> str:

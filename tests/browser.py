@@ -132,3 +132,15 @@ def screenshot(driver: Any, name: str) -> Path:
     driver.set_window_size(width, max(600, min(int(height) + 120, 4000)))
     driver.save_screenshot(str(path))
     return path
+
+
+def decode_qr(png: bytes) -> str:
+    """The text of the QR code in a screenshot, read by OpenCV's detector: a real decoder, as a
+    phone's camera app is, not the library that drew the code."""
+    import cv2
+    import numpy as np
+
+    image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert image is not None, "the screenshot is not a PNG"
+    content, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
+    return str(content)

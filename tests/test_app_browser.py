@@ -12,6 +12,7 @@ from __future__ import annotations
 import email
 import email.policy
 import os
+import re
 import subprocess
 import sys
 import time
@@ -24,7 +25,7 @@ import pytest
 from precheck.catalogue import load_catalogue
 from precheck.messages import ui_text
 from tests import browser, xvfb
-from tests.conftest import need, precheck_env
+from tests.conftest import local_profile_text, need, precheck_env
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "tests" / ".node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -39,7 +40,14 @@ def display() -> Iterator[str]:
         yield name
 
 
-def start_app(tmp_path: Path, lang: str) -> tuple[subprocess.Popen[str], str]:
+PHONE_PAGE = "https://localhost:1/check?from=app"
+"""The office's self-check page in the Japanese run's profile: only shown as a QR code and a
+link, never visited (nothing listens on port 1)."""
+
+
+def start_app(
+    tmp_path: Path, lang: str, profile: Path | None = None
+) -> tuple[subprocess.Popen[str], str]:
     """`precheck app` as a double-click starts it; returns the process and the address it
     handed to the 'browser'."""
     handed = tmp_path / "url.txt"
@@ -54,6 +62,7 @@ def start_app(tmp_path: Path, lang: str) -> tuple[subprocess.Popen[str], str]:
             # no default mail or calendar program can exist in these folders: nothing launches
             "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
             "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
+            **({"PRECHECK_PROFILE": str(profile)} if profile else {}),
         },
     )
     # Japanese: as a double-click starts it (no arguments; the language from the environment);
@@ -117,7 +126,14 @@ def test_check_and_book_in_a_real_window(lang: str, display: str, tmp_path: Path
 
     catalogue = load_catalogue()
     reports = Path(os.environ["PRECHECK_REPORTS_DIR"])
-    process, url = start_app(tmp_path, lang)
+    profile = None
+    if lang == "ja":  # an office with a phone self-check page; the English run has none
+        profile = tmp_path / "profile.toml"
+        local = local_profile_text()
+        with_page = re.sub(r'(\[selfcheck\][^\[]*?\nurl = )""', rf'\1"{PHONE_PAGE}"', local)
+        assert with_page != local
+        profile.write_text(with_page, encoding="utf-8")
+    process, url = start_app(tmp_path, lang, profile)
     shots = f"app-{lang}"
     try:
         with browser.chromium(downloads=tmp_path / "dl", display=display, lang=lang) as driver:
@@ -194,6 +210,17 @@ def test_check_and_book_in_a_real_window(lang: str, display: str, tmp_path: Path
 
             driver.find_element(By.ID, "book").click()
             wait_for(driver, "screen-book")
+            if profile is None:
+                assert not visible(driver, "book-phone")
+            else:  # what a phone's camera reads from the screen is the office's page
+                qr = wait_for(driver, "phone-qr")
+                WebDriverWait(driver, 30).until(
+                    lambda d: d.execute_script("return arguments[0].naturalWidth", qr) > 0
+                )
+                assert browser.decode_qr(qr.screenshot_as_png) == PHONE_PAGE
+                link = driver.find_element(By.ID, "phone-link")
+                assert link.get_attribute("href") == PHONE_PAGE == link.text
+                assert qr.get_attribute("alt") == text("app.book.phone-alt", lang)
             driver.find_element(By.ID, "book-send").send_keys(Keys.SPACE)  # nothing filled in
             errors = wait_for(driver, "book-errors")
             assert text("booking.cli.label.name", lang) in errors.text

@@ -156,6 +156,47 @@ def test_booking_refusals_come_from_the_booking_rules(server: AppServer) -> None
     assert refused["ok"] is False and refused["code"] != 0
 
 
+@pytest.mark.parametrize(
+    ("selfcheck", "intake", "expected"),
+    [
+        ("https://hw.example/check", "", "https://hw.example/check"),
+        ("", "https://office.example:8443/api/v1/bookings", "https://office.example:8443/check"),
+        ("", "", ""),
+    ],
+)
+def test_the_phone_page_address_and_its_qr_code(selfcheck: str, intake: str, expected: str) -> None:
+    profile = load_profile()
+    profile = {**profile, "selfcheck": {"url": selfcheck}, "intake": {"url": intake}}
+    app = AppServer(Session(load_catalogue(), profile, lang="en", new_host=LiveHost))
+    thread = threading.Thread(target=app.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        _, _, body = request(app, "GET", "/api/booking")
+        assert json.loads(body)["phone_url"] == expected
+        status, headers, svg = request(app, "GET", "/phone-qr.svg")
+    finally:
+        app.shutdown()
+        app.server_close()
+        thread.join()
+    if expected:  # the QR code's content is decoded in tests/test_app_browser.py
+        assert status == 200 and headers["Content-Type"] == "image/svg+xml"
+        assert svg.startswith(b"<svg") and b"QR code of the device check page" in svg
+    else:  # an office without a self-check page: nothing to show, nothing made up
+        assert status == 404
+
+
+def test_a_self_check_address_must_be_https(tmp_path: Path) -> None:
+    from precheck.profile import ProfileError, default_profile_path
+
+    text = default_profile_path().read_text("utf-8")
+    bad = tmp_path / "profile.toml"
+    changed = re.sub(r'(\[selfcheck\][^\[]*?\nurl = )""', r'\1"http://hw.example/check"', text)
+    assert changed != text
+    bad.write_text(changed, encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"selfcheck\.url"):
+        load_profile(bad)
+
+
 def test_form_values_are_bounded_and_typed() -> None:
     values = Session.form_values(
         {"name": "x" * (FIELD_MAX * 3), "email": 5, "slot1": " 2026-12-07T10:00 ", "slot2": ""}

@@ -355,7 +355,7 @@ def test_the_self_check_address_and_its_qr_code() -> None:
         "https://office.example:8443/check"
     )
     svg = qr_svg("https://hw.example/check")
-    assert svg.startswith("<svg") and 'class="segno"' in svg
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and 'class="segno"' in svg
     with pytest.raises(ValueError):
         qr_svg("https://x/" + "a" * 400)
 

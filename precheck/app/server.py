@@ -246,8 +246,22 @@ class Handler(BaseHTTPRequestHandler):
             self._json(session.booking_defaults())
         elif url.path == "/api/preview":
             self._preview()
+        elif url.path == "/phone-qr.svg":
+            self._phone_qr()
         else:
             self._plain(HTTPStatus.NOT_FOUND, "app.refused.not-found")
+
+    def _phone_qr(self) -> None:
+        from precheck.messages import ui_text
+        from precheck.qr import qr_svg
+
+        session = self.server.session
+        address = session.phone_url()
+        if not address:
+            self._plain(HTTPStatus.NOT_FOUND, "app.refused.not-found")
+            return
+        svg = qr_svg(address, title=ui_text("app.book.phone-alt").get(session.lang))
+        self._send(HTTPStatus.OK, svg.encode("utf-8"), "image/svg+xml")
 
     def _preview(self) -> None:
         from precheck.app.preview import find_preview, frame

@@ -246,6 +246,17 @@ class Session:
 
     # -- booking ----------------------------------------------------------------------------
 
+    def phone_url(self) -> str:
+        """The office's self-check page for a phone or tablet: the profile's `[selfcheck] url`,
+        else /check on the office service the intake goes to; empty when the office runs none."""
+        from urllib.parse import urlsplit
+
+        from precheck.qr import selfcheck_url
+
+        intake = urlsplit(str(self.profile.get("intake", {}).get("url", "")))
+        base = f"{intake.scheme}://{intake.netloc}" if intake.scheme and intake.netloc else ""
+        return selfcheck_url(self.profile, base)
+
     def booking_defaults(self) -> dict[str, Any]:
         """The saved draft (what they typed last time), and slots the office would accept."""
         from precheck.booking import draft
@@ -280,6 +291,7 @@ class Session:
                 contact=office_contact(self.profile),
             ).get(self.lang),
             "contact": self.contact(),
+            "phone_url": self.phone_url(),
         }
 
     def _consent_lines(self) -> list[str]:

@@ -53,6 +53,7 @@ function applyTexts() {
     node.textContent = fill(T[node.dataset.t]);
   }
   $("preview-img").alt = T["app.preview.alt"];
+  $("phone-qr").alt = T["app.book.phone-alt"];
 }
 
 function show(name) {
@@ -225,6 +226,13 @@ async function openBooking() {
   $("book-intro").textContent = data.intro;
   $("book-contact").textContent = data.contact;
   $("book-contact").hidden = false;
+  // a phone or tablet user checks that device on the office's own page, opened by this QR code
+  $("book-phone").hidden = !data.phone_url;
+  if (data.phone_url) {
+    $("phone-qr").src = "/phone-qr.svg";
+    $("phone-link").href = data.phone_url;
+    $("phone-link").textContent = data.phone_url;
+  }
   showErrors([]);
   $("book-ok").textContent = "";
   $("book-working").textContent = "";
