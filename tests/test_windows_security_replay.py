@@ -14,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from precheck.catalogue import load_catalogue
 from precheck.host import ReplayHost
 from precheck.host.base import Answer, Producer
@@ -92,6 +94,7 @@ def defender_only_section() -> dict[str, Any]:
         "AntivirusSignatureLastUpdated": updated.isoformat() + "Z",
         "DefenderSignaturesOutOfDate": as_bool(mp["DefenderSignaturesOutOfDate"]),
         "IsTamperProtected": as_bool(mp["IsTamperProtected"]),
+        "ComputerState": int(mp["ComputerState"]),
     }
     return {"security_center": True, "products": products, "defender": defender}
 
@@ -102,8 +105,45 @@ def test_defender_alone_on_with_one_day_old_signatures_passes() -> None:
     verdict, facts = run_probe("antivirus", bundle)
     assert (verdict.status, verdict.code) == (Status.PASS, "ok")
     assert facts["products"][0]["age_days"] == 1
+    assert facts["defender"]["computer_state"] == 0  # the example's "ComputerState : 0": clean
+    assert facts["active_threats"] is None  # Get-MpThreat not part of the published example
     assert "updated 1 day(s) ago" in sentence("antivirus", verdict)
     assert "Hello Work Tonami accepts" in sentence("antivirus", verdict)
+
+
+@pytest.mark.parametrize(
+    ("computer_state", "active", "code", "words"),
+    [
+        (4, None, "threat-found", "(one or more)"),  # manual steps pending after a threat
+        (2, 0, "threat-found", "(one or more)"),  # a restart pending to finish the removal
+        (0, 2, "threat-found", "(2 found)"),  # Get-MpThreat: two still IsActive
+        (16, 0, "ok", "accepts"),  # a critical failure of the service is not a threat
+        (0, 0, "ok", "accepts"),
+    ],
+)
+def test_threats_defender_has_not_finished_with_fail(
+    computer_state: int, active: int | None, code: str, words: str
+) -> None:
+    section = defender_only_section()
+    section["defender"]["ComputerState"] = computer_state
+    if active is not None:
+        section["active_threats"] = active
+    bundle = system_bundle("windows", batch(antivirus=ok(section)), now="2024-06-05T09:00:00+00:00")
+    verdict, facts = run_probe("antivirus", bundle)
+    assert verdict.code == code, facts
+    assert facts["active_threats"] == active
+    assert words in sentence("antivirus", verdict)
+
+
+def test_a_passive_defenders_threat_state_does_not_judge_the_primary_product() -> None:
+    products = security_center(
+        sample("windows/get-ciminstance-antivirusproduct-trendmicro-sophos-defender.txt")
+    )
+    section = {"security_center": True, "products": products, "active_threats": 3,
+               "defender": {**defender_only_section()["defender"], "ComputerState": 4,
+                            "AMRunningMode": "Passive Mode"}}  # fmt: skip
+    verdict, _ = run_probe("antivirus", system_bundle("windows", batch(antivirus=ok(section))))
+    assert (verdict.status, verdict.code) == (Status.PASS, "ok")
 
 
 def test_defender_in_passive_mode_without_another_active_product_is_primary_unknown() -> None:

@@ -13,6 +13,11 @@ from typing import Any
 
 PASSIVE_MODES = ("passive mode", "sxs passive mode", "edr block mode")
 
+THREAT_PENDING = 1 | 2 | 4 | 8
+"""ComputerState bits for a threat whose remediation waits on a full scan (1), a restart (2),
+manual steps (4) or an offline scan (8): MSFT_MpComputerStatus.ComputerState, documented as
+Intune's windowsDeviceHealthState (0 clean, 16 critical failure, which is not a threat)."""
+
 
 def _bool(value: Any) -> bool | None:
     if isinstance(value, bool):
@@ -62,4 +67,11 @@ def defender_status(section: Any) -> dict[str, Any]:
         "signature_updated": updated_iso,
         "signatures_out_of_date": _bool(data.get("DefenderSignaturesOutOfDate")),
         "tamper_protected": _bool(data.get("IsTamperProtected")),
+        "computer_state": _int(data.get("ComputerState")),
     }
+
+
+def threat_pending(status: dict[str, Any]) -> bool:
+    """Whether Defender's ComputerState says a threat's remediation is unfinished."""
+    state = status.get("computer_state")
+    return isinstance(state, int) and bool(state & THREAT_PENDING)

@@ -19,6 +19,12 @@ $out.defender = try {
         AntivirusSignatureLastUpdated = if ($mp.AntivirusSignatureLastUpdated) { $mp.AntivirusSignatureLastUpdated.ToUniversalTime().ToString('o') } else { $null }
         DefenderSignaturesOutOfDate = [bool]$mp.DefenderSignaturesOutOfDate
         IsTamperProtected = [bool]$mp.IsTamperProtected
+        ComputerState = [int64]$mp.ComputerState
     }
 } catch { @{ error = [string]$_.Exception.Message } }
+# Threats Defender still holds as active (MSFT_MpThreat.IsActive): only a count leaves here,
+# never a threat's name or file path.
+$out.active_threats = try {
+    @(Get-MpThreat -ErrorAction Stop | Where-Object { $_.IsActive }).Count
+} catch { $null }
 $out

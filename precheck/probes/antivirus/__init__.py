@@ -13,6 +13,7 @@ from typing import Any
 
 from precheck.host import Host
 from precheck.model import Facts, Phrase, Status, Text, Verdict
+from precheck.parse.mpcomputerstatus import threat_pending
 from precheck.probes import Context
 
 ACCEPTANCE = ("accept", "confirm", "reject")
@@ -52,7 +53,7 @@ def decide(facts: Facts, ctx: Context) -> Verdict:
         return _not_on(products)
     name = chosen["name"]
     if chosen["family"] == "microsoft_defender":
-        verdict = _defender(facts, name)
+        verdict = _defender(facts, name, ctx.thresholds["max_unremediated_threats"])
         if verdict is not None:
             return verdict
     if chosen["signatures"] == "out-of-date":
@@ -93,8 +94,10 @@ def _not_on(products: list[dict[str, Any]]) -> Verdict:
     return Verdict(Status.FAIL, "disabled", {"product": products[0]["name"]})
 
 
-def _defender(facts: Facts, name: str) -> Verdict | None:
-    """Defender is the product that protects: its own status must agree."""
+def _defender(facts: Facts, name: str, max_threats: int) -> Verdict | None:
+    """Defender is the product that protects: its own status must agree, and it must not be
+    holding threats it has not finished dealing with (第5条(1)). Only Defender is asked:
+    Security Center says nothing of other products' threats."""
     status = facts.get("defender")
     if not status:
         error = facts.get("defender_error")
@@ -104,6 +107,14 @@ def _defender(facts: Facts, name: str) -> Verdict | None:
         return Verdict(Status.UNKNOWN, "primary-unknown", {})
     if status["realtime"] is False or status["service_enabled"] is False:
         return Verdict(Status.FAIL, "disabled", {"product": name})
+    active = facts.get("active_threats")
+    if (isinstance(active, int) and active > max_threats) or threat_pending(status):
+        count = (
+            Phrase("threat-count", {"count": active})
+            if isinstance(active, int) and active > 0
+            else Phrase("count-unknown")  # ComputerState says so, Get-MpThreat did not count
+        )
+        return Verdict(Status.FAIL, "threat-found", {"product": name, "count": count})
     if status["signatures_out_of_date"]:
         return Verdict(Status.FAIL, "definitions-out-of-date", {"product": name})
     return None

@@ -9,6 +9,8 @@ products         every product found: [{name, family, state, signatures, age_day
 security_center  Windows: whether Security Center answered (False on Server SKUs)
 defender         Windows: Defender's own status (parse/mpcomputerstatus.py), or None
 defender_error   Windows: why Get-MpComputerStatus gave nothing, or None
+active_threats   Windows: how many threats Defender still holds as active (Get-MpThreat,
+                 IsActive), or None when it could not be asked; never their names or paths
 error            why nothing could be read, or None
 """
 
@@ -29,6 +31,7 @@ def empty(system: str) -> dict[str, Any]:
         "security_center": None,
         "defender": None,
         "defender_error": None,
+        "active_threats": None,
         "error": None,
     }
 

@@ -36,6 +36,9 @@ def collect(host: Host, ctx: Context) -> dict[str, Any]:
         facts["defender_error"] = str(raw_defender["error"])[:200]
     elif isinstance(raw_defender, dict):
         facts["defender"] = defender_status(raw_defender)
+    threats = data.get("active_threats")
+    if isinstance(threats, int) and not isinstance(threats, bool) and 0 <= threats < 100_000:
+        facts["active_threats"] = threats
     items = data.get("products")
     for item in (items if isinstance(items, list) else [items] if items else [])[:20]:
         if not isinstance(item, dict):
