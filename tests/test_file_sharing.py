@@ -290,7 +290,7 @@ def test_windows_qbittorrent_installed_fails_with_the_windows_fix() -> None:
     assert (verdict.status, verdict.code) == (Status.FAIL, "found")
     (match,) = facts["found"]
     assert match["installed"] == [
-        {"name": "qBittorrent ${PROG_VERSION}", "source": "uninstall-hklm"}
+        {"name": "qBittorrent ${PROG_VERSION}", "source": "uninstall-hklm", "ident": "qBittorrent"}
     ]
     fix = SPEC.remediation_for(verdict.code, "windows", verdict.params)
     assert fix is not None and "qBittorrent" in fix.ja and "アンインストール" in fix.ja
@@ -343,7 +343,28 @@ def test_p2p_capable_downloader_warns() -> None:
     inv = Inventory((Program("aria2", "aria2", "dpkg", "1.36"),), (), ())
     verdict, _ = decide_on(inv, "linux")
     assert (verdict.status, verdict.code) == (Status.WARN, "p2p-capable")
-    assert verdict.params["packages"] == "aria2"
+    assert verdict.params["remove"] == "sudo apt remove aria2"
+
+
+def test_each_find_is_removed_with_the_tool_that_installed_it() -> None:
+    # Flathub's qBittorrent beside Debian's Transmission: apt cannot remove a flatpak
+    inv = Inventory(
+        (
+            Program("qBittorrent", "org.qbittorrent.qBittorrent", "flatpak", "5.0.2"),
+            Program("Transmission", "transmission-gtk", "dpkg", "4.0.2"),
+        ),
+        (),
+        (),
+    )
+    verdict, facts = decide_on(inv, "linux")
+    assert (verdict.status, verdict.code) == (Status.FAIL, "found")
+    remove = verdict.params["remove"]
+    assert (
+        remove == "sudo apt remove transmission-gtk; flatpak uninstall org.qbittorrent.qBittorrent"
+    )
+    fix = load_catalogue().checks["file-sharing"].remediation_for("found", "linux", verdict.params)
+    assert fix is not None and remove in fix.en and remove in fix.ja
+    assert {"qbittorrent", "transmission"} == {f["id"] for f in facts["found"]}
 
 
 def test_running_without_a_package_still_fails_on_linux() -> None:

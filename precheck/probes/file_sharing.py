@@ -24,7 +24,9 @@ def _fact(m: Match, kind: str) -> dict[str, Any]:
         "id": m.id,
         "name": m.name,
         "kind": kind,
-        "installed": [{"name": p.name, "source": p.source} for p in m.installed],
+        "installed": [
+            {"name": p.name, "source": p.source, "ident": p.ident[:100]} for p in m.installed
+        ],
         "running": list(m.running),
         "unverified": m.unverified,
         "packages": sorted({p.ident for p in m.installed if p.source in PACKAGE_SOURCES}),
@@ -56,6 +58,32 @@ def _joined(values: list[str]) -> Text:
     return Text(ja="、".join(values), en=", ".join(values))
 
 
+REMOVE_COMMANDS = {
+    "dpkg": "sudo apt remove",
+    "rpm": "sudo rpm -e",
+    "snap": "sudo snap remove",
+    "flatpak": "flatpak uninstall",
+}
+"""How each Linux source removes what it installed: a flatpak or snap find gets its own tool's
+command, not apt's (which would answer "not installed"). AppImages are files with no remover."""
+
+
+def _remove_commands(items: list[dict[str, Any]]) -> str:
+    """The commands that remove these finds, one per tool ("sudo apt remove a b; flatpak …")."""
+    by_tool: dict[str, set[str]] = {}
+    for item in items:
+        for found in item["installed"]:
+            tool = REMOVE_COMMANDS.get(found["source"])
+            ident = found.get("ident") or ""
+            if tool and ident:
+                by_tool.setdefault(tool, set()).add(ident)
+    return "; ".join(
+        f"{tool} {' '.join(sorted(by_tool[tool]))}"
+        for tool in REMOVE_COMMANDS.values()
+        if tool in by_tool
+    )
+
+
 def _params(items: list[dict[str, Any]]) -> dict[str, Any]:
     phrases = [
         Phrase("item-running" if item["running"] else "item-installed", {"name": item["name"]})
@@ -66,7 +94,8 @@ def _params(items: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "programs": phrases,
         "names": _joined(names),
-        "packages": " ".join(packages) if packages else _joined(names),
+        "remove": _remove_commands(items)
+        or f"{REMOVE_COMMANDS['dpkg']} {' '.join(packages) if packages else ' '.join(names)}",
     }
 
 
