@@ -95,3 +95,20 @@ def test_wrap_japanese_by_display_width() -> None:
     assert all(sum(_width(c) for c in line) <= 20 for line in lines)
     assert not any(line[2:].startswith(("、", "。")) for line in lines)
     assert wrap("one two three four", 10) == ["one two", "three four"]
+
+
+def test_a_latin_word_in_japanese_is_not_cut_in_two() -> None:
+    from precheck.render.terminal import display_width, wrap
+
+    text = (
+        "ファイル共有ソフトが見つかりました: eMule / aMule（インストール済み）、"
+        "qBittorrent（インストール済み）。"
+    )
+    for width in range(24, 60):
+        lines = wrap(text, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        assert all(display_width(line) <= width for line in lines), (width, lines)
+        assert any("qBittorrent" in line for line in lines), (width, lines)
+        assert not any(line.endswith(("（", "「")) for line in lines), (width, lines)
+    # a word longer than the line still breaks (nothing is ever wider than the width)
+    assert all(display_width(line) <= 6 for line in wrap("あ" + "x" * 20, 6))

@@ -29,6 +29,7 @@ COLOURS = {
 }
 
 
+_NO_LINE_END = set("「『【〔（([")
 _NO_LINE_START = set("、。，．・：；？！）」』】〕ー々ゝゞぁぃぅぇぉっゃゅょァィゥェォッャュョ,.)")
 
 
@@ -46,7 +47,9 @@ def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
 
     textwrap only breaks at spaces, which Japanese does not have, and counts a full-width
     character as one column. Punctuation that may not start a line (kinsoku) takes the
-    character before it down to the next line, so no line is ever wider than `width`.
+    character before it down to the next line, so no line is ever wider than `width`. A Latin
+    word inside Japanese ("qBittorrent", "sudo") moves down whole, as it would in English: cut
+    in two, it reads as two words.
     """
     lines: list[str] = []
     line, used, prefix = "", 0, first
@@ -55,16 +58,9 @@ def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
             continue
         w = _width(ch)
         if line and ch != " " and used + w > width - len(prefix):
-            cut = line.rfind(" ")
-            if cut > 0 and all(_width(c) == 1 for c in line[cut:]):
-                lines.append(prefix + line[:cut])  # an English word moves down whole
-                line = line[cut + 1 :]
-            elif ch in _NO_LINE_START and len(line) > 1:
-                lines.append(prefix + line[:-1].rstrip())
-                line = line[-1]
-            else:
-                lines.append(prefix + line.rstrip())
-                line = ""
+            at = _break_at(line, ch)
+            lines.append(prefix + line[:at].rstrip())
+            line = line[at:].lstrip(" ")
             prefix = rest
             used = display_width(line)
         line += ch
@@ -72,6 +68,34 @@ def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
     if line:
         lines.append(prefix + line)
     return lines
+
+
+def _break_at(line: str, ch: str) -> int:
+    """Where `line` breaks when `ch` no longer fits: before an English word (at its space),
+    before a Latin word that follows Japanese, before the character a closing mark (、。）)
+    may not be parted from; never right after an opening mark (「（), which goes down with
+    what it opens; else at the end."""
+    cut = line.rfind(" ")
+    word = _narrow_tail(line)
+    if cut > 0 and all(_width(c) == 1 for c in line[cut:]):
+        at = cut + 1
+    elif _width(ch) == 1 and ch.isalnum() and 0 < word < len(line):
+        at = word
+    elif ch in _NO_LINE_START and len(line) > 1:
+        at = len(line) - 1
+    else:
+        at = len(line)
+    while at > 1 and line[at - 1] in _NO_LINE_END:
+        at -= 1
+    return at
+
+
+def _narrow_tail(line: str) -> int:
+    """Where the run of narrow, non-space characters at the end of `line` starts."""
+    start = len(line)
+    while start > 0 and line[start - 1] != " " and _width(line[start - 1]) == 1:
+        start -= 1
+    return start
 
 
 def use_colour(stream: TextIO) -> bool:
