@@ -89,13 +89,12 @@ def _params(items: list[dict[str, Any]]) -> dict[str, Any]:
         Phrase("item-running" if item["running"] else "item-installed", {"name": item["name"]})
         for item in items
     ]
-    packages = sorted({p for item in items for p in item["packages"]})
     names = [item["name"] for item in items]
     return {
         "programs": phrases,
         "names": _joined(names),
-        "remove": _remove_commands(items)
-        or f"{REMOVE_COMMANDS['dpkg']} {' '.join(packages) if packages else ' '.join(names)}",
+        # nothing a package tool installed (an AppImage, a process only): the names, for apt
+        "remove": _remove_commands(items) or f"{REMOVE_COMMANDS['dpkg']} {' '.join(names)}",
     }
 
 

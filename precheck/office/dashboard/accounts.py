@@ -94,16 +94,7 @@ def set_password(database: Any, name: str, password: str, *, now: datetime | Non
     """Give `name` a new password (a reset by the administrator, or a counselor's own change
     typed at the administrator's terminal): waits are cleared and every open session ends, so
     whoever knew the old password is signed out."""
-    moment = now or datetime.now(UTC)
-    hashed = passwords.hash_password(password)
-    with database.write() as db:
-        counselor = store.find_counselor(db, name)
-        if counselor is None:
-            raise AccountError("dashboard.user.not-found", name=name)
-        counselor.password_hash = hashed
-        store.close_sessions_of(db, counselor)
-        store.clear_all_failures(db, name)
-        store.audit(db, ADMIN_ACTOR, "password-set", moment, detail=name)
+    _store_password(database, name, password, ADMIN_ACTOR, "password-set", name, now)
 
 
 def read_current_password(name: str, lang: str, *, stdin: IO[str] | None = None) -> str:
@@ -139,7 +130,22 @@ def change_own_password(
             store.audit(db, name, "password-change-refused", moment)
     if not right:
         raise AccountError("dashboard.user.password-wrong")
-    hashed = passwords.hash_password(new)
+    _store_password(database, name, new, name, "password-changed", None, moment)
+
+
+def _store_password(
+    database: Any,
+    name: str,
+    password: str,
+    actor: str,
+    action: str,
+    detail: str | None,
+    now: datetime | None,
+) -> None:
+    """The one way a password changes: hashed outside the transaction (it is slow on purpose),
+    then every open session of the account ends and its waits are cleared, audited as `actor`."""
+    moment = now or datetime.now(UTC)
+    hashed = passwords.hash_password(password)
     with database.write() as db:
         counselor = store.find_counselor(db, name)
         if counselor is None:
@@ -147,7 +153,7 @@ def change_own_password(
         counselor.password_hash = hashed
         store.close_sessions_of(db, counselor)
         store.clear_all_failures(db, name)
-        store.audit(db, name, "password-changed", moment)
+        store.audit(db, actor, action, moment, detail=detail)
 
 
 def check_name(name: str) -> None:

@@ -107,11 +107,11 @@ def _defender(facts: Facts, name: str, max_threats: int) -> Verdict | None:
         return Verdict(Status.UNKNOWN, "primary-unknown", {})
     if status["realtime"] is False or status["service_enabled"] is False:
         return Verdict(Status.FAIL, "disabled", {"product": name})
-    active = facts.get("active_threats")
-    if (isinstance(active, int) and active > max_threats) or threat_pending(status):
+    active = facts.get("active_threats") or 0  # the collector keeps an int or None
+    if active > max_threats or threat_pending(status):
         count = (
             Phrase("threat-count", {"count": active})
-            if isinstance(active, int) and active > 0
+            if active
             else Phrase("count-unknown")  # ComputerState says so, Get-MpThreat did not count
         )
         return Verdict(Status.FAIL, "threat-found", {"product": name, "count": count})
