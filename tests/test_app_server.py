@@ -9,6 +9,8 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import socket
+import struct
 import sys
 import threading
 import types
@@ -68,6 +70,36 @@ def request(
 def test_listens_on_loopback_only(server: AppServer) -> None:
     assert server.server_address[0] == "127.0.0.1"
     assert server.start_url.startswith(f"http://127.0.0.1:{server.server_address[1]}/?t=")
+
+
+def test_a_connection_the_browser_drops_is_not_a_traceback(
+    server: AppServer, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Chromium opens sockets ahead and resets them unused; CI once printed that as a traceback
+    handled = threading.Event()
+    original = server.handle_error
+
+    def noted(request: object, address: object) -> None:
+        original(request, address)
+        handled.set()
+
+    monkeypatch.setattr(server, "handle_error", noted)
+    host, port = server.server_address[:2]
+    client = socket.create_connection((str(host), int(port)), timeout=30)
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    client.close()  # with linger 0 this is a reset, not an orderly close
+    assert handled.wait(30)
+    assert capfd.readouterr().err == ""
+
+
+def test_any_other_server_error_is_one_line(
+    server: AppServer, capfd: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        raise ValueError("GET /?t=secret")
+    except ValueError:
+        server.handle_error(None, ("127.0.0.1", 1))
+    assert capfd.readouterr().err == "precheck app: ValueError\n"
 
 
 def test_token_is_traded_once_for_a_strict_cookie(server: AppServer) -> None:

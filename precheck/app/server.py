@@ -18,6 +18,7 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -118,6 +119,15 @@ class AppServer(ThreadingHTTPServer):
         self.origin = f"http://127.0.0.1:{self.server_address[1]}"
         self.stop_reason: str | None = None
         self._lock = threading.Lock()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser drops sockets it opened ahead (Chromium preconnects, a closed tab): that
+        is ordinary, so it is not reported. Anything else is one line on stderr, never a
+        traceback in the job seeker's terminal, and never the request (it can hold the token)."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            return
+        print(f"precheck app: {type(error).__name__}", file=sys.stderr)
 
     @property
     def start_url(self) -> str:
