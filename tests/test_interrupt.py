@@ -67,7 +67,7 @@ def interrupt_at(
     if extra:
         time.sleep(extra)  # only shifts the moment: whatever it is, the answer must be the same
     os.killpg(child.pid, signal.SIGINT)
-    out, err = child.communicate(timeout=60)
+    out, err = child.communicate(timeout=10)
     said = [
         line
         for line in ("".join(seen) + err).splitlines()
@@ -105,4 +105,60 @@ def test_importing_precheck_leaves_ctrl_c_alone() -> None:
         "assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])\n"
         "assert signal.getsignal(signal.SIGINT) is signal.default_int_handler\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=10)
+
+
+# The booking prompts read through precheck.prompt.ask. Its child below gets a pseudo-terminal
+# as stdin (where nothing is ever typed) and a SIGINT that the kernel must hand to another
+# thread, because the main thread blocks it: Python's handler is then due, but no read(2) is
+# interrupted. input() would wait for Enter for ever; ask() must raise KeyboardInterrupt.
+_ASK_CHILD = """
+import os, signal, sys, threading
+from precheck.prompt import ask
+
+go = threading.Event()
+def send():
+    go.wait()
+    os.kill(os.getpid(), signal.SIGINT)
+threading.Thread(target=send, daemon=True).start()  # created before the block: free to take it
+
+master, slave = os.openpty()
+sys.stdin = open(slave, encoding="utf-8")
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+go.set()
+try:
+    ask("Job seeker number: ")
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+def test_a_ctrl_c_another_thread_took_still_ends_the_prompt() -> None:
+    need(hasattr(signal, "pthread_sigmask"), "POSIX signal masks")
+    done = subprocess.run(
+        [sys.executable, "-c", _ASK_CHILD], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.endswith("interrupted\n"), done.stderr
+    assert done.stdout.startswith("Job seeker number: ")
+
+
+def test_the_prompt_reads_one_typed_line_and_the_end_of_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    from precheck.prompt import ask
+
+    master, slave = os.openpty()
+    with open(slave, encoding="utf-8") as terminal:
+        monkeypatch.setattr(sys, "stdin", terminal)
+        os.write(master, "山田 太郎\r次の行\r".encode())  # Enter sends CR
+        assert ask("Name: ") == "山田 太郎"
+        assert ask("Again: ") == "次の行"  # typed ahead: still there for the next question
+        os.write(master, b"\x04")  # Ctrl+D at the start of a line: the end of input
+        with pytest.raises(EOFError):
+            ask("Name: ")
+    os.close(master)
+    assert capsys.readouterr().out == "Name: Again: Name: "
+    monkeypatch.setattr(sys, "stdin", io.StringIO("piped\n"))  # not a terminal: input() itself
+    assert ask("Name: ") == "piped"

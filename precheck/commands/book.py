@@ -20,6 +20,7 @@ from typing import Any
 
 from precheck import exitcodes
 from precheck.commands import add_lang, add_profile
+from precheck.prompt import ask as read_answer
 
 HELP = "予約メールの下書きを作ります / prepare the booking email"
 
@@ -80,11 +81,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 @dataclass
 class Console:
-    """Prompts and messages in one language; `ask` is input() so a pty or a pipe can drive it."""
+    """Prompts and messages in one language; `ask` reads a line as input() does, so a pty or a
+    pipe can drive it, and a test can pass its own."""
 
     lang: str
     interactive: bool
-    ask: Callable[[str], str] = input
+    ask: Callable[[str], str] = read_answer
     out: Any = field(default_factory=lambda: sys.stdout)
 
     def say(self, key: str, **params: Any) -> None:
