@@ -11,6 +11,7 @@ so the extra delays after a marker only vary the moment; they are not waits for 
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -67,7 +68,7 @@ def interrupt_at(
     if extra:
         time.sleep(extra)  # only shifts the moment: whatever it is, the answer must be the same
     os.killpg(child.pid, signal.SIGINT)
-    out, err = child.communicate(timeout=10)
+    out, err = child.communicate(timeout=60)
     said = [
         line
         for line in ("".join(seen) + err).splitlines()
@@ -105,7 +106,7 @@ def test_importing_precheck_leaves_ctrl_c_alone() -> None:
         "assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])\n"
         "assert signal.getsignal(signal.SIGINT) is signal.default_int_handler\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=10)
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
 # The booking prompts read through precheck.prompt.ask. Its child below gets a pseudo-terminal
@@ -145,8 +146,6 @@ def test_a_ctrl_c_another_thread_took_still_ends_the_prompt() -> None:
 def test_the_prompt_reads_one_typed_line_and_the_end_of_input(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import io
-
     from precheck.prompt import ask
 
     master, slave = os.openpty()
